@@ -1,0 +1,347 @@
+package dev.corun.internal;
+
+import dev.corun.CoRunnable;
+import dev.corun.Context;
+import dev.corun.ExitException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import kotlin.coroutines.jvm.internal.CoroutineStackFrame;
+import kotlinx.coroutines.Job;
+
+/**
+ * The record of one coroutine, Java or Kotlin: id, parent id, start time, the run it belongs
+ * to, and what is created only on use (name, {@link Context}, defers, joiners).
+ *
+ * <p>A Java coroutine's record is also the {@link Runnable} of its virtual thread and that
+ * thread's {@link Thread.UncaughtExceptionHandler}: {@link #current()} finds the record from
+ * inside the virtual thread with one field read, and nothing per coroutine is spent on a
+ * thread-local. A Kotlin coroutine's record is published on the thread that resumes it by its
+ * context element ({@link #enterKotlin}/{@link #exitKotlin}): a carrier field on carriers, a
+ * thread-local elsewhere.
+ *
+ * <p>Life cycle: created and counted (runtime, run) by the starter; registered in the table
+ * before it can run; {@link #finish} runs defers, clears the context, unregisters, wakes
+ * joiners and only then uncounts it from its run.
+ */
+public final class Coroutine implements Runnable, Thread.UncaughtExceptionHandler {
+    private static final System.Logger LOG = System.getLogger("dev.corun");
+    private static final ThreadLocal<Coroutine> FOREIGN = new ThreadLocal<>();
+
+    /** Created on first use: most coroutines never name, defer, join or use a context. */
+    private static final class Extras {
+        volatile String name;
+        volatile Context context;
+        ArrayDeque<Runnable> defers;
+        final ConcurrentLinkedQueue<Join> joiners = new ConcurrentLinkedQueue<>();
+        volatile boolean serverHandler;
+    }
+
+    final long cid;
+    final long pcid;
+    final long startNanos;
+    final Run run;
+    private final CoRunnable body;
+    /** The virtual thread of a Java coroutine, the {@link Job} of a Kotlin one. */
+    private Object handle;
+    volatile boolean done;
+    /** The indefinite wait it is parked in, if any: for the deadlock report. */
+    volatile Waiter waiter;
+    @SuppressWarnings("unused") private volatile Extras extras;
+
+    Coroutine(long cid, long pcid, Run run, CoRunnable body) {
+        this.cid = cid;
+        this.pcid = pcid;
+        this.run = run;
+        this.body = body;
+        this.startNanos = System.nanoTime();
+    }
+
+    void bind(Object handle) {
+        this.handle = handle;
+    }
+
+    // ---- the current coroutine --------------------------------------------------------------
+
+    /** The coroutine running the calling code, Java or Kotlin, or null outside any. */
+    public static Coroutine current() {
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            if (t.getUncaughtExceptionHandler() instanceof Coroutine co) {
+                return co;
+            }
+        } else if (t instanceof Carrier c) {
+            return (Coroutine) c.currentKotlin;
+        }
+        return FOREIGN.get();
+    }
+
+    /** A Kotlin coroutine is resumed on this thread: publish its record; returns what to restore. */
+    public static Object enterKotlin(Coroutine co) {
+        Thread t = Thread.currentThread();
+        if (t instanceof Carrier c) {
+            Object previous = c.currentKotlin;
+            c.currentKotlin = co;
+            return previous;
+        }
+        Coroutine previous = FOREIGN.get();
+        FOREIGN.set(co);
+        return previous;
+    }
+
+    /** The Kotlin coroutine suspended or finished on this thread: restore what {@link #enterKotlin} returned. */
+    public static void exitKotlin(Object previous) {
+        Thread t = Thread.currentThread();
+        if (t instanceof Carrier c) {
+            c.currentKotlin = previous;
+        } else if (previous == null) {
+            FOREIGN.remove();
+        } else {
+            FOREIGN.set((Coroutine) previous);
+        }
+    }
+
+    // ---- running ----------------------------------------------------------------------------
+
+    /** The body of a Java coroutine's virtual thread. */
+    @Override
+    public void run() {
+        Throwable failure = null;
+        try {
+            body.run();
+        } catch (Throwable t) {
+            failure = t;
+        }
+        finish(failure);
+    }
+
+    /**
+     * Ends the coroutine: defers (LIFO), failure report, context cleared, unregistered, joiners
+     * woken, uncounted from the run. Called once, on the coroutine's own thread.
+     *
+     * @param failure what escaped the body, or null; a Kotlin cancellation is passed as null
+     */
+    public void finish(Throwable failure) {
+        failure = runDefers(failure);
+        if (failure != null) {
+            reportUncaught(failure);
+        }
+        Extras x = extras;
+        if (x != null && x.context != null) {
+            x.context.clear();
+        }
+        done = true;
+        CorunRuntime.get().ended(this);
+        if (x != null) {
+            Join j;
+            while ((j = x.joiners.poll()) != null) {
+                j.arrive();
+            }
+        }
+        if (run != null) {
+            run.exited();
+        }
+    }
+
+    private Throwable runDefers(Throwable failure) {
+        Extras x = extras;
+        if (x == null || x.defers == null) {
+            return failure;
+        }
+        Runnable d;
+        while ((d = x.defers.pollFirst()) != null) {
+            try {
+                d.run();
+            } catch (Throwable t) {
+                if (failure == null) {
+                    failure = t;
+                } else {
+                    failure.addSuppressed(t);
+                }
+            }
+        }
+        return failure;
+    }
+
+    private void reportUncaught(Throwable failure) {
+        if (failure instanceof ExitException exit) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "coroutine " + cid + " exited with status " + exit.getStatus());
+        } else {
+            LOG.log(System.Logger.Level.ERROR, "Uncaught exception in coroutine " + cid + " (" + name()
+                    + (run == null ? ")" : "); its Co.run will throw it"), failure);
+        }
+        if (run != null) {
+            run.fail(failure);
+        }
+    }
+
+    /** Should not happen: the body catches everything. Reported rather than lost. */
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        LOG.log(System.Logger.Level.ERROR, "Exception escaped coroutine " + cid, e);
+    }
+
+    // ---- per-coroutine state ------------------------------------------------------------------
+
+    private Extras extras() {
+        Extras x = extras;
+        if (x == null) {
+            Extras fresh = new Extras();
+            x = (Extras) EXTRAS.compareAndExchange(this, null, fresh);
+            if (x == null) {
+                x = fresh;
+            }
+        }
+        return x;
+    }
+
+    public long cid() {
+        return cid;
+    }
+
+    public long pcid() {
+        return pcid;
+    }
+
+    public String name() {
+        Extras x = extras;
+        String n = x == null ? null : x.name;
+        return n != null ? n : "co-" + cid;
+    }
+
+    void name(String name) {
+        extras().name = name;
+    }
+
+    public long elapsedMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    public boolean isDone() {
+        return done;
+    }
+
+    boolean isKotlin() {
+        return handle instanceof Job;
+    }
+
+    Thread thread() {
+        return handle instanceof Thread t ? t : null;
+    }
+
+    Job job() {
+        return handle instanceof Job j ? j : null;
+    }
+
+    public Context context() {
+        Extras x = extras();
+        Context c = x.context;
+        if (c == null) {
+            synchronized (x) {
+                c = x.context;
+                if (c == null) {
+                    c = new Context();
+                    x.context = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /** Defers run on the coroutine's own thread only, so the deque needs no lock. */
+    public void defer(Runnable action) {
+        Extras x = extras();
+        if (x.defers == null) {
+            x.defers = new ArrayDeque<>();
+        }
+        x.defers.addFirst(action);
+    }
+
+    /** Marks this coroutine as a server's handler: {@code Co.exit} then sets {@code EXIT_IN_SERVER}. */
+    public void markServerHandler() {
+        extras().serverHandler = true;
+    }
+
+    public boolean isServerHandler() {
+        Extras x = extras;
+        return x != null && x.serverHandler;
+    }
+
+    /** Registers a join; false if this coroutine has already ended (the join must count it itself). */
+    boolean addJoiner(Join j) {
+        Extras x = extras();
+        x.joiners.add(j);
+        if (done && x.joiners.remove(j)) {
+            return false;
+        }
+        return true;
+    }
+
+    void removeJoiner(Join j) {
+        Extras x = extras;
+        if (x != null) {
+            x.joiners.remove(j);
+        }
+    }
+
+    /** Cancels: interrupts a Java coroutine's thread (its corun waits return CANCELED), cancels a Kotlin coroutine's job. */
+    boolean cancel() {
+        if (done) {
+            return false;
+        }
+        Object h = handle;
+        if (h instanceof Thread t) {
+            t.interrupt();
+        } else if (h instanceof Job j) {
+            j.cancel(null);
+        }
+        return true;
+    }
+
+    /** Where it is: the virtual thread's stack, the suspended Kotlin continuation's frames, or the current thread's if it is this coroutine. */
+    public StackTraceElement[] backTrace() {
+        if (current() == this) {
+            return Thread.currentThread().getStackTrace();
+        }
+        Waiter w = waiter;
+        if (w != null) {
+            StackTraceElement[] s = w.suspendedStack();
+            if (s != null) {
+                return s;
+            }
+        }
+        Thread t = thread();
+        return t != null ? t.getStackTrace() : new StackTraceElement[0];
+    }
+
+    /** The frames of a suspended Kotlin continuation, innermost first. */
+    public static StackTraceElement[] continuationStack(Object continuation) {
+        java.util.List<StackTraceElement> frames = new java.util.ArrayList<>();
+        CoroutineStackFrame f = continuation instanceof CoroutineStackFrame csf ? csf : null;
+        while (f != null && frames.size() < 256) {
+            StackTraceElement e = f.getStackTraceElement();
+            if (e != null) {
+                frames.add(e);
+            }
+            f = f.getCallerFrame();
+        }
+        return frames.toArray(new StackTraceElement[0]);
+    }
+
+    @Override
+    public String toString() {
+        return "Coroutine{cid=" + cid + ", name=" + name() + (done ? ", done" : "") + "}";
+    }
+
+    private static final VarHandle EXTRAS;
+
+    static {
+        try {
+            EXTRAS = MethodHandles.lookup().findVarHandle(Coroutine.class, "extras", Extras.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

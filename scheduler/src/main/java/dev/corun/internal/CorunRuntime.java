@@ -1,0 +1,255 @@
+package dev.corun.internal;
+
+import dev.corun.CoOptions;
+import dev.corun.CoRunnable;
+import dev.corun.CoStats;
+import dev.corun.DeadlockException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The process-wide runtime behind {@code Co} and the Kotlin builders: settings, the scheduler
+ * (started on first use), the id counter shared by Java and Kotlin coroutines, the table of
+ * live coroutines and the active runs.
+ *
+ * <p>Starting a coroutine: check the limit and count it, give it the next id, count it in its
+ * parent's run, register it, then start it. The scheduler, its carriers and the monitor are
+ * created once; settings other than the carrier count may change at any time.
+ */
+public final class CorunRuntime {
+    private static final System.Logger LOG = System.getLogger("dev.corun");
+    private static final CorunRuntime INSTANCE = new CorunRuntime();
+
+    private final AtomicLong lastCid = new AtomicLong();
+    private final AtomicInteger alive = new AtomicInteger();
+    private final AtomicInteger peak = new AtomicInteger();
+    private final CoroutineTable table = new CoroutineTable();
+    private final List<Run> runs = new CopyOnWriteArrayList<>();
+    private volatile CoOptions options = CoOptions.defaults();
+    private volatile Scheduler scheduler;
+    private ThreadFactory threads;
+
+    public static CorunRuntime get() {
+        return INSTANCE;
+    }
+
+    public CoOptions options() {
+        return options;
+    }
+
+    public synchronized void set(CoOptions changes) {
+        CoOptions merged = options.merge(changes);
+        Scheduler s = scheduler;
+        if (s != null && merged.carriers() != s.parallelism()) {
+            throw new IllegalStateException("the scheduler already runs with " + s.parallelism()
+                    + " carriers; call Co.set(new CoOptions().carriers(" + merged.carriers()
+                    + ")) before the first coroutine starts");
+        }
+        options = merged;
+    }
+
+    /** The scheduler, started on first use with the carrier count in force. */
+    public Scheduler scheduler() {
+        Scheduler s = scheduler;
+        return s != null ? s : startScheduler();
+    }
+
+    private synchronized Scheduler startScheduler() {
+        if (scheduler == null) {
+            Scheduler s = new Scheduler("corun", options.carriers());
+            threads = VirtualThreads.factory(s);
+            new Sysmon(this, s).start();
+            scheduler = s;
+        }
+        return scheduler;
+    }
+
+    // ---- starting and ending ------------------------------------------------------------------
+
+    /** Starts a Java coroutine: a virtual thread on the scheduler. */
+    public long go(String name, CoRunnable body) {
+        Scheduler s = scheduler();
+        Coroutine parent = Coroutine.current();
+        Coroutine co = newRecord(parent, parent == null ? null : parent.run, body);
+        Thread t = threads.newThread(co);
+        t.setUncaughtExceptionHandler(co);
+        if (name != null) {
+            co.name(name);
+            t.setName(name);
+        }
+        co.bind(t);
+        register(co);
+        s.spawn(t::start);
+        return co.cid;
+    }
+
+    /** Creates the record of a Kotlin coroutine started from {@code parent} (null if none); the caller binds its job and starts it. */
+    public Coroutine newKotlin(Coroutine parent, String name) {
+        scheduler();
+        Coroutine co = newRecord(parent, parent == null ? null : parent.run, null);
+        if (name != null) {
+            co.name(name);
+        }
+        return co;
+    }
+
+    /** Binds a Kotlin coroutine's job and makes the record visible to {@code Co.exists}, {@code list}, {@code cancel}. */
+    public void bindKotlin(Coroutine co, Object job) {
+        co.bind(job);
+        register(co);
+    }
+
+    private Coroutine newRecord(Coroutine parent, Run run, CoRunnable body) {
+        int max = options.maxCoroutines();
+        int n = alive.incrementAndGet();
+        if (n > max) {
+            alive.decrementAndGet();
+            throw new IllegalStateException("cannot start a coroutine: " + max + " are alive, the limit set by "
+                    + "CoOptions.maxCoroutines; raise it with Co.set(new CoOptions().maxCoroutines(...)) "
+                    + "or wait for some to finish");
+        }
+        int p;
+        while (n > (p = peak.get()) && !peak.compareAndSet(p, n)) {
+            // another starter raised the peak; read it again
+        }
+        if (run != null) {
+            run.started();
+        }
+        return new Coroutine(lastCid.incrementAndGet(), parent == null ? -1 : parent.cid, run, body);
+    }
+
+    private void register(Coroutine co) {
+        table.add(co);
+    }
+
+    void ended(Coroutine co) {
+        table.remove(co);
+        alive.decrementAndGet();
+    }
+
+    // ---- runs ---------------------------------------------------------------------------------
+
+    /** Starts a run for the calling thread; the caller starts its main coroutine in it and then calls {@link #await}. */
+    public Run newRun() {
+        Coroutine self = Coroutine.current();
+        if (self != null) {
+            throw new IllegalStateException("Co.run / corun cannot be nested: the caller is already coroutine "
+                    + self.cid + "; start more coroutines with Co.go / go { } instead");
+        }
+        scheduler();
+        Run run = new Run(options.deadlockCheck());
+        runs.add(run);
+        return run;
+    }
+
+    /** Starts the main Java coroutine of a run. */
+    public long goMain(Run run, CoRunnable body) {
+        Scheduler s = scheduler();
+        Coroutine co = newRecord(null, run, body);
+        Thread t = threads.newThread(co);
+        t.setUncaughtExceptionHandler(co);
+        co.bind(t);
+        register(co);
+        s.spawn(t::start);
+        return co.cid;
+    }
+
+    /** Creates the record of the main Kotlin coroutine of a run. */
+    public Coroutine newKotlinMain(Run run) {
+        scheduler();
+        return newRecord(null, run, null);
+    }
+
+    /**
+     * Waits for the run to end and rethrows its failure: unchecked exceptions and errors as
+     * they are, checked ones wrapped in a {@link CompletionException}.
+     */
+    public void await(Run run) {
+        try {
+            run.await();
+        } finally {
+            runs.remove(run);
+        }
+        Throwable t = run.outcome();
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t != null) {
+            throw new CompletionException(t);
+        }
+    }
+
+    /** Monitor: declares a deadlock in each run that has been all asleep for the grace period. */
+    void checkDeadlocks(long now) {
+        for (Run run : runs) {
+            if (!run.allAsleep()) {
+                run.suspectSinceNanos = 0;
+            } else if (run.suspectSinceNanos == 0) {
+                run.suspectSinceNanos = now;
+            } else if (now - run.suspectSinceNanos >= Run.DEADLOCK_GRACE_MILLIS * 1_000_000L) {
+                declareDeadlock(run);
+            }
+        }
+    }
+
+    private void declareDeadlock(Run run) {
+        List<Coroutine> members = new ArrayList<>();
+        for (Coroutine co : table.snapshot()) {
+            if (co.run == run) {
+                members.add(co);
+            }
+        }
+        members.sort(Comparator.comparingLong(Coroutine::cid));
+        StringBuilder report = new StringBuilder("all coroutines (count: ").append(members.size())
+                .append(") are asleep - deadlock!");
+        for (Coroutine co : members) {
+            Waiter w = co.waiter;
+            report.append("\n\ncoroutine ").append(co.cid).append(" [").append(co.name()).append("] waiting on ")
+                    .append(w == null ? "?" : w.blocker()).append(':');
+            for (StackTraceElement e : co.backTrace()) {
+                report.append("\n\tat ").append(e);
+            }
+        }
+        String text = report.toString();
+        LOG.log(System.Logger.Level.ERROR, text);
+        runs.remove(run);
+        run.declareDeadlock(new DeadlockException(members.size(), text));
+        for (Coroutine co : members) {
+            co.cancel();
+        }
+    }
+
+    // ---- queries --------------------------------------------------------------------------------
+
+    public Coroutine find(long cid) {
+        return table.get(cid);
+    }
+
+    public long[] list() {
+        return table.snapshot().stream().mapToLong(Coroutine::cid).sorted().toArray();
+    }
+
+    public boolean cancel(long cid) {
+        Coroutine self = Coroutine.current();
+        if (self != null && self.cid == cid) {
+            throw new IllegalArgumentException("a coroutine cannot cancel itself (cid " + cid + "); return or throw instead");
+        }
+        Coroutine co = table.get(cid);
+        return co != null && co.cancel();
+    }
+
+    public CoStats stats() {
+        Scheduler s = scheduler();
+        return new CoStats(alive.get(), peak.get(), lastCid.get(), s.globalQueued(), s.temporaryStarted(),
+                s.preemptions(), s.carrierStats());
+    }
+}

@@ -1,0 +1,114 @@
+package dev.corun.internal;
+
+import dev.corun.DeadlockException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One {@code Co.run} (or Kotlin {@code corun}): the coroutines it started, directly or not,
+ * and the thread waiting for them all.
+ *
+ * <p>{@code live} counts the run's coroutines that have not finished; a coroutine is counted
+ * by whoever starts it, before it can run, and uncounted last thing when it ends, after it
+ * has woken its joiners. {@code blocked} counts those parked on a corun primitive with no
+ * timeout ({@link Waiter#beginIndefiniteWait}). With the deadlock check on, the monitor
+ * declares a deadlock when {@code blocked == live > 0} holds on two looks
+ * {@value #DEADLOCK_GRACE_MILLIS} ms apart.
+ */
+public final class Run {
+    static final long DEADLOCK_GRACE_MILLIS = 100;
+
+    private final boolean deadlockChecked;
+    private final Thread caller = Thread.currentThread();
+    private final AtomicInteger live = new AtomicInteger();
+    private final AtomicInteger blocked = new AtomicInteger();
+    private final Object failureLock = new Object();
+    private Throwable failure;
+    private volatile DeadlockException deadlock;
+    private volatile boolean done;
+    /** Monitor-owned: when the run was first seen all asleep, 0 if not. */
+    long suspectSinceNanos;
+
+    Run(boolean deadlockChecked) {
+        this.deadlockChecked = deadlockChecked;
+    }
+
+    boolean deadlockChecked() {
+        return deadlockChecked;
+    }
+
+    void started() {
+        live.incrementAndGet();
+    }
+
+    void exited() {
+        if (live.decrementAndGet() == 0) {
+            done = true;
+            LockSupport.unpark(caller);
+        }
+    }
+
+    void blocked() {
+        blocked.incrementAndGet();
+    }
+
+    void unblocked() {
+        blocked.decrementAndGet();
+    }
+
+    /** True when every live coroutine is parked with no timeout. */
+    boolean allAsleep() {
+        int l = live.get();
+        return l > 0 && blocked.get() >= l && !done;
+    }
+
+    int liveCount() {
+        return live.get();
+    }
+
+    /** Records an uncaught failure: the first is what {@code Co.run} throws, later ones are suppressed into it. */
+    void fail(Throwable t) {
+        synchronized (failureLock) {
+            if (failure == null) {
+                failure = t;
+            } else if (failure != t) {
+                failure.addSuppressed(t);
+            }
+        }
+    }
+
+    void declareDeadlock(DeadlockException e) {
+        deadlock = e;
+        LockSupport.unpark(caller);
+    }
+
+    /** Blocks the calling thread until every coroutine of the run has ended or a deadlock was declared. */
+    void await() {
+        boolean interrupted = false;
+        while (!done && deadlock == null) {
+            LockSupport.park(this);
+            if (Thread.interrupted()) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** After {@link #await}: the failure to throw, or null. A deadlock wraps any earlier failure as suppressed. */
+    Throwable outcome() {
+        Throwable f;
+        synchronized (failureLock) {
+            f = failure;
+        }
+        DeadlockException d = deadlock;
+        if (d != null) {
+            if (f != null) {
+                d.addSuppressed(f);
+            }
+            return d;
+        }
+        return f;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.corun.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A carrier's local run queue: a bounded ring that only its owner pushes to, and that its
+ * owner takes from one at a time while other carriers steal half of it (Go's {@code runq},
+ * Tokio's local queue).
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>{@code head} and {@code tail} only grow; only their difference is used, so int
+ *       wrap-around is harmless. {@code tail - head} is between 0 and {@link #CAPACITY}.</li>
+ *   <li>{@code tail} is written only by the owner, with release semantics, after the slot it
+ *       publishes. Readers acquire {@code tail} before reading slots below it.</li>
+ *   <li>{@code head} moves only by CAS: by the owner taking one task or moving half to the
+ *       global queue, by a thief taking a batch. Slots are read <em>before</em> the CAS, and a
+ *       slot is only overwritten by the owner when {@code tail - head < CAPACITY}, so what was
+ *       read before a successful CAS was still in place.</li>
+ * </ul>
+ */
+final class RunQueue {
+    static final int CAPACITY = 256;
+    private static final int MASK = CAPACITY - 1;
+
+    private final Runnable[] slots = new Runnable[CAPACITY];
+    @SuppressWarnings("unused") private volatile int head;
+    @SuppressWarnings("unused") private volatile int tail;
+
+    /** Owner only. Returns false when the ring is full; the caller then calls {@link #drainHalf}. */
+    boolean offer(Runnable task) {
+        int t = (int) TAIL.getOpaque(this);
+        if (t - (int) HEAD.getAcquire(this) >= CAPACITY) {
+            return false;
+        }
+        slots[t & MASK] = task;
+        TAIL.setRelease(this, t + 1);
+        return true;
+    }
+
+    /** Owner only: takes the oldest task, or null. */
+    Runnable poll() {
+        for (;;) {
+            int h = (int) HEAD.getAcquire(this);
+            int t = (int) TAIL.getOpaque(this);
+            if (h == t) {
+                return null;
+            }
+            Runnable task = slots[h & MASK];
+            if (HEAD.compareAndSet(this, h, h + 1)) {
+                slots[h & MASK] = null; // owner-only write; thieves have moved past this slot
+                return task;
+            }
+        }
+    }
+
+    /**
+     * Owner only, when {@link #offer} failed: takes the older half of the ring out, so the
+     * caller can hand it to the global queue. Returns null if thieves emptied it meanwhile.
+     */
+    Runnable[] drainHalf() {
+        for (;;) {
+            int h = (int) HEAD.getAcquire(this);
+            int t = (int) TAIL.getOpaque(this);
+            int n = (t - h) / 2;
+            if (n == 0) {
+                return null;
+            }
+            Runnable[] batch = new Runnable[n];
+            for (int i = 0; i < n; i++) {
+                batch[i] = slots[(h + i) & MASK];
+            }
+            if (HEAD.compareAndSet(this, h, h + n)) {
+                return batch;
+            }
+        }
+    }
+
+    /**
+     * Thief: moves half (rounded up) of this queue into {@code dst}, the thief's own queue,
+     * which must be empty, and returns one of the moved tasks to run now; null if nothing to take.
+     */
+    Runnable stealInto(RunQueue dst) {
+        for (;;) {
+            int h = (int) HEAD.getAcquire(this);
+            int t = (int) TAIL.getAcquire(this);
+            int n = t - h;
+            if (n <= 0) {
+                return null;
+            }
+            if (n > CAPACITY) {
+                continue; // head and tail read at different moments; read again
+            }
+            n -= n / 2;
+            int dt = (int) TAIL.getOpaque(dst);
+            for (int i = 0; i < n; i++) {
+                dst.slots[(dt + i) & MASK] = slots[(h + i) & MASK];
+            }
+            if (HEAD.compareAndSet(this, h, h + n)) {
+                int last = (dt + n - 1) & MASK;
+                Runnable task = dst.slots[last];
+                dst.slots[last] = null;
+                if (n > 1) {
+                    TAIL.setRelease(dst, dt + n - 1);
+                }
+                return task;
+            }
+        }
+    }
+
+    /** Any thread: an estimate of the number of queued tasks. */
+    int size() {
+        int n = (int) TAIL.getAcquire(this) - (int) HEAD.getAcquire(this);
+        return Math.max(0, Math.min(n, CAPACITY));
+    }
+
+    boolean isEmpty() {
+        return (int) TAIL.getAcquire(this) == (int) HEAD.getAcquire(this);
+    }
+
+    private static final VarHandle HEAD;
+    private static final VarHandle TAIL;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            HEAD = l.findVarHandle(RunQueue.class, "head", int.class);
+            TAIL = l.findVarHandle(RunQueue.class, "tail", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

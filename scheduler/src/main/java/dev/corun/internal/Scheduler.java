@@ -1,0 +1,371 @@
+package dev.corun.internal;
+
+import dev.corun.CoStats;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import kotlin.coroutines.CoroutineContext;
+import kotlinx.coroutines.CoroutineDispatcher;
+
+/**
+ * corun's M:N scheduler: a fixed set of {@link Carrier} threads (plus temporary ones started
+ * by compensation) that run virtual-thread continuations and Kotlin coroutines alike. One
+ * object is both the {@link Executor} the Java coroutines' virtual threads are scheduled on and
+ * the {@link CoroutineDispatcher} of the Kotlin coroutines.
+ *
+ * <h2>Where a task goes</h2>
+ * <ul>
+ *   <li>From outside the carriers (timers, the JDK's I/O poller, plain threads): the global
+ *       injection queue, then one idle carrier is woken.</li>
+ *   <li>From code running on a carrier: a woken coroutine goes to that carrier's run-next
+ *       slot (no wake-up of other carriers: the waker is usually about to park); a new
+ *       coroutine or a yielding one goes to the back of the local queue, and an idle carrier is
+ *       woken to steal if there is one; a preempted one goes to the global queue.</li>
+ * </ul>
+ * Inside a virtual thread {@link Thread#currentThread()} is the virtual thread, so the carrier
+ * is found through {@link VirtualThreads#carrierOf}; a virtual thread that resubmits itself
+ * (it yielded, or its park raced an unpark) is recognised by being its carrier's current task.
+ *
+ * <h2>Idle carriers and lost wake-ups</h2>
+ * A submitter publishes its task, then (after a full fence) reads the spinning and idle
+ * counts; a carrier going idle increments the idle count (a full fence), then looks at every
+ * queue once more before parking. One of the two always sees the other.
+ *
+ * <h2>Stuck carriers</h2>
+ * The monitor ({@link Sysmon}) watches each carrier's task counter. A carrier that keeps one
+ * task has its run-next slot opened to thieves and idle carriers woken; past the slice its
+ * coroutine is marked for preemption; past {@code compensateAfter}, while work waits and no
+ * carrier is free, a temporary carrier is started (at most {@code maxExtraCarriers}), which
+ * retires after being idle for a while.
+ */
+public final class Scheduler extends CoroutineDispatcher implements Executor {
+    private final String name;
+    private final ConcurrentLinkedQueue<Runnable> global = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger spinning = new AtomicInteger();
+    private final AtomicInteger idle = new AtomicInteger();
+    private final AtomicInteger temporaryAlive = new AtomicInteger();
+    private final AtomicLong temporaryStarted = new AtomicLong();
+    private final AtomicLong preemptions = new AtomicLong();
+    private final Object carriersLock = new Object();
+    private final int parallelism;
+    private volatile Carrier[] carriers = new Carrier[0];
+    private volatile boolean shutdown;
+    private int carrierSeq;
+
+    public Scheduler(String name, int parallelism) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
+        }
+        this.name = name;
+        this.parallelism = parallelism;
+        synchronized (carriersLock) {
+            for (int i = 0; i < parallelism; i++) {
+                addCarrier(false);
+            }
+        }
+    }
+
+    public int parallelism() {
+        return parallelism;
+    }
+
+    // ---- submission -------------------------------------------------------------------------
+
+    /** Schedules a virtual thread's continuation (start, unpark, yield). */
+    @Override
+    public void execute(Runnable task) {
+        Carrier c = currentCarrier();
+        if (c == null) {
+            inject(task);
+        } else if (c.spawning) {
+            c.pushLocal(task);
+        } else if (task == c.currentTask) {
+            if (c.yieldToGlobal) {
+                c.yieldToGlobal = false;
+                preemptions.incrementAndGet();
+                inject(task);
+            } else {
+                c.pushLocal(task);
+            }
+        } else {
+            c.pushRunNext(task);
+        }
+    }
+
+    /** Schedules a Kotlin coroutine's resumption or start. */
+    @Override
+    public void dispatch(CoroutineContext context, Runnable block) {
+        Carrier c = currentCarrier();
+        if (c == null) {
+            inject(block);
+        } else if (c.spawning) {
+            c.pushLocal(block);
+        } else {
+            c.pushRunNext(block);
+        }
+    }
+
+    /** Kotlin's {@code yield()}: the back of the local queue, or the global queue when preempted. */
+    @Override
+    public void dispatchYield(CoroutineContext context, Runnable block) {
+        Carrier c = currentCarrier();
+        if (c == null) {
+            inject(block);
+        } else if (c.yieldToGlobal) {
+            c.yieldToGlobal = false;
+            preemptions.incrementAndGet();
+            inject(block);
+        } else {
+            c.pushLocal(block);
+        }
+    }
+
+    /**
+     * Runs {@code start}, which starts one new coroutine, so that the coroutine's first task
+     * goes to the back of the local queue (where idle carriers can steal it) rather than the
+     * run-next slot meant for woken coroutines.
+     */
+    public void spawn(Runnable start) {
+        Carrier c = currentCarrier();
+        if (c == null) {
+            start.run();
+            return;
+        }
+        boolean outer = c.spawning;
+        c.spawning = true;
+        try {
+            start.run();
+        } finally {
+            c.spawning = outer;
+        }
+    }
+
+    /** The carrier of this scheduler running the calling code, or null. */
+    Carrier currentCarrier() {
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            t = VirtualThreads.carrierOf(t);
+        }
+        return t instanceof Carrier c && c.scheduler == this ? c : null;
+    }
+
+    /** The carrier running the calling code, of any scheduler, or null. */
+    static Carrier anyCurrentCarrier() {
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            t = VirtualThreads.carrierOf(t);
+        }
+        return t instanceof Carrier c ? c : null;
+    }
+
+    void inject(Runnable task) {
+        global.offer(task);
+        signalWork();
+    }
+
+    void injectBatch(Runnable[] tasks) {
+        global.addAll(Arrays.asList(tasks));
+    }
+
+    /** Wakes an idle carrier if work was published and nobody is looking for it. */
+    void signalWork() {
+        VarHandle.fullFence();
+        if (spinning.get() == 0 && idle.get() > 0) {
+            wakeOne();
+        }
+    }
+
+    private void wakeOne() {
+        for (Carrier c : carriers) {
+            if (c.state == Carrier.IDLE && c.wake()) {
+                idle.decrementAndGet();
+                return;
+            }
+        }
+    }
+
+    // ---- finding work -----------------------------------------------------------------------
+
+    Runnable pollGlobal() {
+        return global.poll();
+    }
+
+    boolean hasGlobalWork() {
+        return !global.isEmpty();
+    }
+
+    /** Global queue, then half of another carrier's queue (or the run-next task of a stuck one). */
+    Runnable findWork(Carrier thief) {
+        Runnable task = global.poll();
+        return task != null ? task : steal(thief);
+    }
+
+    Runnable steal(Carrier thief) {
+        Carrier[] cs = carriers;
+        int n = cs.length;
+        if (n < 2 || !thief.queue.isEmpty()) {
+            return null;
+        }
+        int start = ThreadLocalRandom.current().nextInt(n);
+        for (int i = 0; i < n; i++) {
+            Carrier victim = cs[(start + i) % n];
+            if (victim == thief) {
+                continue;
+            }
+            Runnable task = victim.queue.stealInto(thief.queue);
+            if (task == null) {
+                task = victim.stealRunNext();
+            }
+            if (task != null) {
+                thief.countSteal();
+                return task;
+            }
+        }
+        return null;
+    }
+
+    /** Anything runnable anywhere: read by a carrier after it registered as idle. */
+    boolean hasWork() {
+        if (!global.isEmpty()) {
+            return true;
+        }
+        for (Carrier c : carriers) {
+            if (!c.queue.isEmpty() || (c.longRunning && c.runNext != null)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean tryStartSpinning() {
+        int limit = Math.max(1, carriers.length / 2);
+        for (;;) {
+            int s = spinning.get();
+            if (s >= limit) {
+                return false;
+            }
+            if (spinning.compareAndSet(s, s + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** The last spinner to find work wakes another carrier if more work is visible, as Go's spinning Ms do. */
+    void stopSpinning(Carrier c, boolean found) {
+        if (spinning.decrementAndGet() == 0 && found && (!c.queue.isEmpty() || !global.isEmpty())) {
+            signalWork();
+        }
+    }
+
+    void becameIdle() {
+        idle.incrementAndGet();
+    }
+
+    void leftIdle() {
+        idle.decrementAndGet();
+    }
+
+    // ---- carriers ---------------------------------------------------------------------------
+
+    private Carrier addCarrier(boolean temporary) {
+        Carrier c = new Carrier(this, name + "-carrier-" + (carrierSeq++) + (temporary ? "-extra" : ""), temporary);
+        Carrier[] cs = Arrays.copyOf(carriers, carriers.length + 1);
+        cs[cs.length - 1] = c;
+        carriers = cs;
+        c.start();
+        return c;
+    }
+
+    /** Monitor: starts one temporary carrier if the bound allows it. */
+    boolean startTemporaryCarrier(int maxExtra) {
+        synchronized (carriersLock) {
+            if (shutdown || temporaryAlive.get() >= maxExtra) {
+                return false;
+            }
+            temporaryAlive.incrementAndGet();
+            temporaryStarted.incrementAndGet();
+            addCarrier(true);
+            return true;
+        }
+    }
+
+    void retired(Carrier c) {
+        synchronized (carriersLock) {
+            List<Carrier> rest = new ArrayList<>(Arrays.asList(carriers));
+            rest.remove(c);
+            carriers = rest.toArray(new Carrier[0]);
+            if (c.temporary) {
+                temporaryAlive.decrementAndGet();
+            }
+        }
+        // Work that reached this carrier's queues after its last look goes to the others.
+        Runnable task;
+        while ((task = c.queue.poll()) != null) {
+            inject(task);
+        }
+        Runnable next = c.runNext;
+        if (next != null) {
+            c.runNext = null;
+            inject(next);
+        }
+    }
+
+    Carrier[] carriers() {
+        return carriers;
+    }
+
+    int idleCount() {
+        return idle.get();
+    }
+
+    int spinningCount() {
+        return spinning.get();
+    }
+
+    /** Stops the carriers once they are idle. For schedulers made by tests and benchmarks; the runtime's lives as long as the JVM. */
+    public void shutdown() {
+        synchronized (carriersLock) {
+            shutdown = true;
+        }
+        for (Carrier c : carriers) {
+            java.util.concurrent.locks.LockSupport.unpark(c);
+        }
+    }
+
+    boolean isShutdown() {
+        return shutdown;
+    }
+
+    // ---- stats --------------------------------------------------------------------------------
+
+    int globalQueued() {
+        return global.size();
+    }
+
+    long temporaryStarted() {
+        return temporaryStarted.get();
+    }
+
+    long preemptions() {
+        return preemptions.get();
+    }
+
+    List<CoStats.Carrier> carrierStats() {
+        List<CoStats.Carrier> out = new ArrayList<>();
+        for (Carrier c : carriers) {
+            out.add(new CoStats.Carrier(c.getName(), c.stateName(), c.temporary, c.tasksRun(), c.steals(), c.queue.size()));
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public String toString() {
+        return "corun(" + name + ", carriers=" + carriers.length + ")";
+    }
+}

@@ -1,0 +1,84 @@
+package dev.corun.internal;
+
+import dev.corun.CoOptions;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The monitor thread (Go's sysmon). Every tick (1 ms while any carrier works, 10 ms when all
+ * are idle) it looks at each carrier's task counter; a counter that has not moved means the
+ * carrier is still in the task it had at the last look. From how long that has been, it:
+ * <ul>
+ *   <li>opens the carrier's run-next slot to thieves and wakes an idle carrier if the stuck
+ *       one has queued work (after one tick);</li>
+ *   <li>marks the carrier for preemption, when the preemptive scheduler is on (after the time
+ *       slice): the coroutine yields to the global queue at its next checkpoint;</li>
+ *   <li>starts a temporary carrier when one is stuck past {@code compensateAfter}, work waits
+ *       and no carrier is idle or spinning (one per tick, at most {@code maxExtraCarriers});</li>
+ * </ul>
+ * and it runs the deadlock check of the active runs. It reads the carriers' shared fields only,
+ * never takes a lock a carrier could hold.
+ */
+final class Sysmon extends Thread {
+    private static final long BUSY_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long IDLE_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final CorunRuntime runtime;
+    private final Scheduler scheduler;
+
+    Sysmon(CorunRuntime runtime, Scheduler scheduler) {
+        super(null, null, "corun-sysmon", 0, false);
+        this.runtime = runtime;
+        this.scheduler = scheduler;
+        setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+        while (!scheduler.isShutdown()) {
+            long now = System.nanoTime();
+            boolean busy = tick(now);
+            runtime.checkDeadlocks(now);
+            LockSupport.parkNanos(this, busy ? BUSY_TICK_NANOS : IDLE_TICK_NANOS);
+        }
+    }
+
+    /** One look at every carrier; true if any was working. */
+    private boolean tick(long now) {
+        CoOptions o = runtime.options();
+        long slice = o.preemptiveScheduler() ? o.timeSlice().toNanos() : Long.MAX_VALUE;
+        long compensate = o.compensateAfter().toNanos();
+        boolean busy = false;
+        boolean anyStuck = false;
+        boolean workWaits = scheduler.hasGlobalWork();
+        for (Carrier c : scheduler.carriers()) {
+            int state = c.state;
+            long seen = c.tasksRun();
+            if (state != Carrier.RUNNING || seen != c.sysmonSeenTasks) {
+                c.sysmonSeenTasks = seen;
+                c.sysmonSinceNanos = now;
+                busy |= state == Carrier.RUNNING || state == Carrier.SPINNING;
+                continue;
+            }
+            busy = true;
+            long stuckFor = now - c.sysmonSinceNanos;
+            if (stuckFor >= BUSY_TICK_NANOS && !c.longRunning) {
+                c.longRunning = true;
+            }
+            if (c.hasLocalWork()) {
+                workWaits = true;
+                scheduler.signalWork();
+            }
+            if (stuckFor >= slice) {
+                c.markForPreemption();
+            }
+            if (stuckFor >= compensate) {
+                anyStuck = true;
+            }
+        }
+        if (anyStuck && workWaits && scheduler.idleCount() == 0 && scheduler.spinningCount() == 0) {
+            scheduler.startTemporaryCarrier(o.maxExtraCarriers());
+        }
+        return busy;
+    }
+}

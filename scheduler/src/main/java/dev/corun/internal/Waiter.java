@@ -1,0 +1,117 @@
+package dev.corun.internal;
+
+import dev.corun.Status;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One wait of one coroutine (or plain thread) for one event: the waiter API that corun's
+ * primitives (join, channels, wait groups) park and resume coroutines through. The scheduler
+ * knows nothing of those primitives; they know only this.
+ *
+ * <p>A waiter is completed exactly once, by whoever gets there first: the event
+ * ({@code complete(OK or CLOSED, value)}), the timeout, or a cancel. Only the winner writes the
+ * value, so two producers racing for one waiting consumer cannot both believe they delivered.
+ * The result becomes visible (volatile write) after the value, and {@link #wake()} comes
+ * last; the waiting side reads {@link #result()} and then {@link #value()}.
+ *
+ * <p>Deadlock accounting: a coroutine of a deadlock-checked run that waits with no timeout
+ * calls {@link #beginIndefiniteWait()}, which counts it as blocked in its run; the completer
+ * uncounts it <em>before</em> waking it, so a run never looks all-asleep while a wake-up is in
+ * flight. Timed waits are never counted: a timer will wake them.
+ */
+public abstract class Waiter {
+    private static final int WAITING = 0;
+    private static final int WAITING_COUNTED = 1;
+    private static final int DONE = 2;
+
+    private final Coroutine owner;
+    private final String blocker;
+    @SuppressWarnings("unused") private volatile int phase;
+    private volatile Status result;
+    private Object value;
+
+    /**
+     * @param owner   the coroutine that waits, or null for a plain thread
+     * @param blocker what it waits on, for the deadlock report, e.g. {@code "Channel.pop()"}
+     */
+    protected Waiter(Coroutine owner, String blocker) {
+        this.owner = owner;
+        this.blocker = blocker;
+    }
+
+    /** Counts the owner as blocked with no timeout until this waiter completes. Call once the waiter is visible to completers. */
+    public final void beginIndefiniteWait() {
+        Run run = owner == null ? null : owner.run;
+        if (run != null && run.deadlockChecked() && PHASE.compareAndSet(this, WAITING, WAITING_COUNTED)) {
+            owner.waiter = this;
+            run.blocked();
+        }
+    }
+
+    /**
+     * Completes the wait with {@code status} and hands over {@code value} (may be null).
+     * Returns false if the waiter was already completed (timed out, cancelled, or taken by
+     * another completer); then nothing was written.
+     */
+    public final boolean complete(Status status, Object value) {
+        for (;;) {
+            int p = phase;
+            if (p == DONE) {
+                return false;
+            }
+            if (PHASE.compareAndSet(this, p, DONE)) {
+                this.value = value;
+                this.result = status;
+                if (p == WAITING_COUNTED) {
+                    owner.waiter = null;
+                    owner.run.unblocked();
+                }
+                wake();
+                return true;
+            }
+        }
+    }
+
+    /** True once completed (by anyone). */
+    public final boolean isCompleted() {
+        return phase == DONE;
+    }
+
+    /** The outcome, or null while still waiting (or while the winner is writing it). */
+    public final Status result() {
+        return result;
+    }
+
+    /** The value handed over by the completer; read after {@link #result()} returned non-null. */
+    public final Object value() {
+        return value;
+    }
+
+    /** The coroutine that waits, or null for a plain thread. */
+    public final Coroutine owner() {
+        return owner;
+    }
+
+    final String blocker() {
+        return blocker;
+    }
+
+    /** Makes the waiting side run again: unpark the thread, resume the continuation. */
+    protected abstract void wake();
+
+    /** The waiting side's stack for the deadlock report, or null to use the owner's thread. */
+    protected StackTraceElement[] suspendedStack() {
+        return null;
+    }
+
+    private static final VarHandle PHASE;
+
+    static {
+        try {
+            PHASE = MethodHandles.lookup().findVarHandle(Waiter.class, "phase", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}
