@@ -7,6 +7,7 @@ import dev.corun.DeadlockException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
@@ -168,13 +169,22 @@ public final class CorunRuntime {
 
     /**
      * Waits for the run to end and rethrows its failure: unchecked exceptions and errors as
-     * they are, checked ones wrapped in a {@link CompletionException}.
+     * they are, checked ones wrapped in a {@link CompletionException}. If the waiting thread is
+     * interrupted, the run's coroutines are cancelled and a {@link CancellationException} is
+     * thrown at once, the interrupt status kept.
      */
     public void await(Run run) {
+        boolean ended;
         try {
-            run.await();
+            ended = run.await();
         } finally {
             runs.remove(run);
+        }
+        if (!ended) {
+            for (Coroutine co : members(run)) {
+                co.cancel();
+            }
+            throw new CancellationException("the thread waiting in Co.run / corun was interrupted; the run's coroutines were cancelled");
         }
         Throwable t = run.outcome();
         if (t instanceof RuntimeException r) {
@@ -186,6 +196,17 @@ public final class CorunRuntime {
         if (t != null) {
             throw new CompletionException(t);
         }
+    }
+
+    private List<Coroutine> members(Run run) {
+        List<Coroutine> members = new ArrayList<>();
+        for (Coroutine co : table.snapshot()) {
+            if (co.run == run) {
+                members.add(co);
+            }
+        }
+        members.sort(Comparator.comparingLong(Coroutine::cid));
+        return members;
     }
 
     /** Monitor: declares a deadlock in each run that has been all asleep for the grace period. */
@@ -202,13 +223,7 @@ public final class CorunRuntime {
     }
 
     private void declareDeadlock(Run run) {
-        List<Coroutine> members = new ArrayList<>();
-        for (Coroutine co : table.snapshot()) {
-            if (co.run == run) {
-                members.add(co);
-            }
-        }
-        members.sort(Comparator.comparingLong(Coroutine::cid));
+        List<Coroutine> members = members(run);
         StringBuilder report = new StringBuilder("all coroutines (count: ").append(members.size())
                 .append(") are asleep - deadlock!");
         for (Coroutine co : members) {

@@ -82,18 +82,18 @@ public final class Run {
         LockSupport.unpark(caller);
     }
 
-    /** Blocks the calling thread until every coroutine of the run has ended or a deadlock was declared. */
-    void await() {
-        boolean interrupted = false;
+    /**
+     * Blocks the calling thread until every coroutine of the run has ended or a deadlock was
+     * declared. Returns false if the thread was interrupted first (its interrupt status is kept).
+     */
+    boolean await() {
         while (!done && deadlock == null) {
             LockSupport.park(this);
-            if (Thread.interrupted()) {
-                interrupted = true;
+            if (Thread.currentThread().isInterrupted()) {
+                return false;
             }
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        return true;
     }
 
     /** After {@link #await}: the failure to throw, or null. A deadlock wraps any earlier failure as suppressed. */

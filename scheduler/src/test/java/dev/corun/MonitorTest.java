@@ -1,0 +1,189 @@
+package dev.corun;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import dev.corun.internal.CorunRuntime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What the monitor thread does: deadlock reports, preemption at checkpoints, compensation for stuck carriers. */
+@Timeout(60)
+class MonitorTest {
+    private CoOptions saved;
+
+    @BeforeEach
+    void save() {
+        saved = Co.options();
+    }
+
+    @AfterEach
+    void restore() {
+        Co.set(new CoOptions()
+                .preemptiveScheduler(saved.preemptiveScheduler())
+                .maxExtraCarriers(saved.maxExtraCarriers())
+                .deadlockCheck(saved.deadlockCheck())
+                .compensateAfter(saved.compensateAfter()));
+    }
+
+    @Test
+    void aJoinCycleIsReportedAsADeadlockWithEachCoroutineAndItsStack() {
+        AtomicLong main = new AtomicLong();
+        AtomicLong child = new AtomicLong();
+        DeadlockException e = assertThrows(DeadlockException.class, () -> Co.run(() -> {
+            main.set(Co.getCid());
+            child.set(Co.go(() -> Co.join(main.get())));
+            Co.join(child.get());
+        }));
+        String report = e.getMessage();
+        assertTrue(report.startsWith("all coroutines (count: 2) are asleep - deadlock!"), report);
+        assertEquals(2, e.getCount());
+        assertTrue(report.contains("coroutine " + main.get() + " "), report);
+        assertTrue(report.contains("coroutine " + child.get() + " "), report);
+        assertTrue(report.contains("Co.join([" + child.get() + "])"), report);
+        assertTrue(report.contains("\tat dev.corun.MonitorTest"), "each coroutine's stack: " + report);
+        assertEquals(Status.OK, Co.join(new long[] {main.get(), child.get()}, Duration.ofSeconds(30)),
+                "the deadlocked coroutines are cancelled and end");
+    }
+
+    @Test
+    void aCoroutineSleepingOnATimerIsNotADeadlock() {
+        AtomicBoolean slept = new AtomicBoolean();
+        Co.run(() -> {
+            long sleeper = Co.go(() -> {
+                Co.sleep(Duration.ofMillis(200));
+                slept.set(true);
+            });
+            assertEquals(Status.OK, Co.join(sleeper)); // main waits with no timeout while the sleeper is on a timer
+        });
+        assertTrue(slept.get());
+    }
+
+    @Test
+    void aCoroutineBlockedOnIoOrForeignLocksIsNotADeadlock() throws Exception {
+        CountDownLatch external = new CountDownLatch(1);
+        Thread releaser = new Thread(() -> {
+            try {
+                Thread.sleep(300); // a plain thread outside the runtime, not a test synchronising by sleep
+            } catch (InterruptedException ignored) {
+                // exit
+            }
+            external.countDown();
+        });
+        releaser.start();
+        Co.run(() -> {
+            long waiter = Co.go(external::await); // parked, but not on a corun primitive
+            Co.join(waiter);
+        });
+        releaser.join();
+    }
+
+    @Test
+    void withTheCheckOffATimedJoinCycleJustTimesOut() {
+        Co.set(new CoOptions().deadlockCheck(false));
+        AtomicLong main = new AtomicLong();
+        Co.run(() -> {
+            main.set(Co.getCid());
+            long child = Co.go(() -> Co.join(new long[] {main.get()}, Duration.ofMillis(300)));
+            assertEquals(Status.OK, Co.join(child));
+        });
+    }
+
+    /**
+     * Two coroutines spin on both carriers, calling checkpoint(); compensation is off, so only
+     * preemption can let a third coroutine run and tell them to stop.
+     */
+    @Test
+    void checkpointLetsAnotherCoroutineRunWhenPreemptionIsOn() {
+        Co.set(new CoOptions().preemptiveScheduler(true).maxExtraCarriers(0));
+        long before = Co.stats().preemptions();
+        AtomicBoolean stop = new AtomicBoolean();
+        Co.run(() -> {
+            int carriers = Co.options().carriers();
+            CountDownLatch spinning = new CountDownLatch(carriers);
+            for (int i = 0; i < carriers; i++) {
+                Co.go(() -> {
+                    spinning.countDown();
+                    while (!stop.get()) {
+                        Co.checkpoint();
+                    }
+                });
+            }
+            spinning.await();
+            Co.go(() -> stop.set(true)); // runs only if a spinner yields its carrier
+        });
+        assertTrue(stop.get());
+        assertTrue(Co.stats().preemptions() > before, "the spinners were preempted");
+    }
+
+    @Test
+    void checkpointCostsNothingVisibleWhenPreemptionIsOff() {
+        Co.set(new CoOptions().preemptiveScheduler(false));
+        long before = Co.stats().preemptions();
+        Co.run(() -> {
+            for (int i = 0; i < 10_000_000; i++) {
+                Co.checkpoint();
+            }
+        });
+        assertEquals(before, Co.stats().preemptions());
+    }
+
+    /** Hogs that never reach a yield point hold both carriers; compensation starts an extra one for the rest. */
+    @Test
+    void busyLoopsWithoutYieldPointsDoNotStarveOthers() {
+        Co.set(new CoOptions().preemptiveScheduler(false).compensateAfter(Duration.ofMillis(20)));
+        long before = Co.stats().extraCarriersStarted();
+        AtomicBoolean stop = new AtomicBoolean();
+        Co.run(() -> {
+            int carriers = Co.options().carriers();
+            CountDownLatch hogging = new CountDownLatch(carriers);
+            for (int i = 0; i < carriers; i++) {
+                Co.go(() -> {
+                    hogging.countDown();
+                    while (!stop.get()) {
+                        Thread.onSpinWait();
+                    }
+                });
+            }
+            hogging.await();
+            Co.go(() -> stop.set(true));
+        });
+        assertTrue(stop.get());
+        CoStats stats = Co.stats();
+        assertTrue(stats.extraCarriersStarted() > before || stats.carriers().stream().anyMatch(CoStats.Carrier::temporary),
+                "a temporary carrier ran the third coroutine: " + stats);
+    }
+
+    /**
+     * A task that blocks its carrier thread itself, as a pinned virtual thread or a blocking
+     * call inside a Kotlin coroutine does, on every carrier: compensation runs the rest.
+     */
+    @Test
+    void carriersBlockedInsideATaskAreCompensated() throws Exception {
+        Co.set(new CoOptions().compensateAfter(Duration.ofMillis(20)));
+        long before = Co.stats().extraCarriersStarted();
+        int carriers = Co.options().carriers();
+        CountDownLatch blocking = new CountDownLatch(carriers);
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < carriers; i++) {
+            CorunRuntime.get().scheduler().execute(() -> {
+                blocking.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        blocking.await();
+        Co.run(release::countDown);
+        CoStats stats = Co.stats();
+        assertTrue(stats.extraCarriersStarted() > before || stats.carriers().stream().anyMatch(CoStats.Carrier::temporary),
+                "a temporary carrier ran the coroutine: " + stats);
+    }
+}
