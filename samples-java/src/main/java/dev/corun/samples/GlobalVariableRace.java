@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class GlobalVariableRace {
     /** How long {@code /a} waits on the backend; {@code /b} only has to finish within it. */
-    static final Duration SLOW_IO = Duration.ofMillis(500);
+    private static final Duration SLOW_IO = Duration.ofMillis(500);
 
     /** The seed's {@code $_array['name']}: one slot for the whole process. Volatile, so the bug shown is sharing, not visibility. */
     private static volatile String globalName;

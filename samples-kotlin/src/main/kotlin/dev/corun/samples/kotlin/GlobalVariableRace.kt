@@ -24,7 +24,7 @@ import kotlinx.coroutines.CompletableDeferred
 import kotlin.time.Duration.Companion.milliseconds
 
 /** How long /a waits on the backend; /b only has to finish within it. */
-internal val SLOW_IO = 500.milliseconds
+private val SLOW_IO = 500.milliseconds
 
 /** The seed's `$_array['name']`: one slot for the whole process. Volatile, so the bug shown is sharing, not visibility. */
 @Volatile
