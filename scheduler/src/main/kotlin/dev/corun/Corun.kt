@@ -78,8 +78,13 @@ public class CoJob internal constructor(
     /** The kotlinx job: cancel it, join it, or attach handlers to it. */
     public val job: Job,
 ) {
-    /** Suspends until the coroutine has ended. */
-    public suspend fun join(): Unit = job.join()
+    /**
+     * Suspends until the coroutine has ended. A corun wait (it is [coJoin] of this id): a cycle
+     * of joins inside `corun` is reported as a [DeadlockException] rather than hanging.
+     */
+    public suspend fun join() {
+        coJoin(longArrayOf(cid))
+    }
 
     /** Cancels the coroutine (the same as `Co.cancel(cid)`). */
     public fun cancel(): Unit = job.cancel()
