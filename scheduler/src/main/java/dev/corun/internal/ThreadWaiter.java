@@ -67,7 +67,7 @@ public final class ThreadWaiter extends Waiter {
     }
 
     @Override
-    protected void wake() {
+    public void wake() {
         LockSupport.unpark(thread);
     }
 }

@@ -30,6 +30,10 @@ public abstract class Waiter {
     @SuppressWarnings("unused") private volatile int phase;
     private volatile Status result;
     private Object value;
+    /** Links of the {@link WaiterQueue} this waiter is in, guarded by the queue owner's lock. */
+    Waiter prev;
+    Waiter next;
+    WaiterQueue queue;
 
     /**
      * @param owner   the coroutine that waits, or null for a plain thread
@@ -50,11 +54,24 @@ public abstract class Waiter {
     }
 
     /**
-     * Completes the wait with {@code status} and hands over {@code value} (may be null).
-     * Returns false if the waiter was already completed (timed out, cancelled, or taken by
-     * another completer); then nothing was written.
+     * Completes the wait with {@code status} and hands over {@code value} (may be null), then
+     * wakes the waiting side. Returns false if the waiter was already completed (timed out,
+     * cancelled, or taken by another completer); then nothing was written.
      */
     public final boolean complete(Status status, Object value) {
+        if (claim(status, value)) {
+            wake();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The first half of {@link #complete}: decides the outcome and hands over the value, but
+     * does not wake the waiting side. A primitive claims waiters under its lock and calls
+     * {@link #wake()} after releasing it, so a resumed continuation never runs inside the lock.
+     */
+    public final boolean claim(Status status, Object value) {
         for (;;) {
             int p = phase;
             if (p == DONE) {
@@ -67,7 +84,6 @@ public abstract class Waiter {
                     owner.waiter = null;
                     owner.run.unblocked();
                 }
-                wake();
                 return true;
             }
         }
@@ -97,8 +113,8 @@ public abstract class Waiter {
         return blocker;
     }
 
-    /** Makes the waiting side run again: unpark the thread, resume the continuation. */
-    protected abstract void wake();
+    /** Makes the waiting side run again (unpark the thread, resume the continuation); call once, after a successful {@link #claim}. */
+    public abstract void wake();
 
     /** The waiting side's stack for the deadlock report, or null to use the owner's thread. */
     protected StackTraceElement[] suspendedStack() {
