@@ -125,14 +125,16 @@ public suspend fun checkpoint() {
 public suspend fun coJoin(cids: LongArray, timeout: Duration? = null): Status {
     val blocker = "coJoin(${cids.contentToString()})"
     if (timeout == null || timeout.isNegative()) {
-        return ContinuationWaiter.await(blocker, indefinite = true) { w -> joinUndo(Join.register(cids, w)) }
+        return joinSuspending(cids, blocker, indefinite = true)
     }
-    return withTimeoutOrNull(timeout) {
-        ContinuationWaiter.await(blocker, indefinite = false) { w -> joinUndo(Join.register(cids, w)) }
-    } ?: Status.TIMEOUT
+    return withTimeoutOrNull(timeout) { joinSuspending(cids, blocker, indefinite = false) } ?: Status.TIMEOUT
 }
 
-private fun joinUndo(join: Join): Runnable = Runnable { join.unregister() }
+private suspend fun joinSuspending(cids: LongArray, blocker: String, indefinite: Boolean): Status =
+    ContinuationWaiter.suspendIn(blocker, indefinite, null) { w ->
+        val join = Join.register(cids, w)
+        Runnable { join.unregister() }
+    }.result()
 
 /** [coJoin] taking a `java.time.Duration`. */
 public suspend fun coJoin(cids: LongArray, timeout: java.time.Duration?): Status =

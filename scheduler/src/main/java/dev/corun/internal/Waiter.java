@@ -30,6 +30,8 @@ public abstract class Waiter {
     @SuppressWarnings("unused") private volatile int phase;
     private volatile Status result;
     private Object value;
+    /** What the waiting side offers, e.g. a blocked sender's element; set before the waiter is queued. */
+    private Object offered;
     /** Links of the {@link WaiterQueue} this waiter is in, guarded by the queue owner's lock. */
     Waiter prev;
     Waiter next;
@@ -102,6 +104,16 @@ public abstract class Waiter {
     /** The value handed over by the completer; read after {@link #result()} returned non-null. */
     public final Object value() {
         return value;
+    }
+
+    /** Sets what the waiting side offers (a sender's element); call before queueing the waiter. */
+    public final void offer(Object element) {
+        this.offered = element;
+    }
+
+    /** What the waiting side offered; read by the completer that claimed this waiter. */
+    public final Object offered() {
+        return offered;
     }
 
     /** The coroutine that waits, or null for a plain thread. */

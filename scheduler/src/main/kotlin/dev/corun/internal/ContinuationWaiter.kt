@@ -15,34 +15,42 @@ public class ContinuationWaiter(
     owner: Coroutine?,
     blocker: String,
     private val cont: CancellableContinuation<Status>,
+    private val onUndelivered: ((Any?) -> Unit)?,
 ) : Waiter(owner, blocker) {
 
     override fun wake() {
-        cont.resume(result()) { _, _, _ -> }
+        val status = result()
+        cont.resume(status) { _, _, _ -> if (status == Status.OK) onUndelivered?.invoke(value()) }
     }
 
     override fun suspendedStack(): Array<StackTraceElement> = Coroutine.continuationStack(cont)
 
     public companion object {
         /**
-         * Suspends until the waiter that [register] hands to a primitive is completed.
-         * [register] runs before suspending and returns what to undo if the wait is
-         * cancelled; with [indefinite], the wait counts for deadlock detection.
+         * Suspends the calling coroutine in a corun primitive and returns its waiter, completed.
+         * [register] hands the waiter to the primitive (which may complete it at once) and returns
+         * what to undo if the wait is cancelled. With [indefinite], the wait counts for deadlock
+         * detection. [onUndelivered] receives a value handed over with OK to a coroutine that was
+         * cancelled before it could resume, so the primitive can take it back.
          */
-        public suspend inline fun await(
+        public suspend inline fun suspendIn(
             blocker: String,
             indefinite: Boolean,
+            noinline onUndelivered: ((Any?) -> Unit)?,
             crossinline register: (Waiter) -> Runnable?,
-        ): Status {
+        ): Waiter {
             val owner = currentRecord()
-            return suspendCancellableCoroutine { cont ->
-                val w = ContinuationWaiter(owner, blocker, cont)
+            var waiter: Waiter? = null
+            suspendCancellableCoroutine { cont ->
+                val w = ContinuationWaiter(owner, blocker, cont, onUndelivered)
+                waiter = w
                 val undo = register(w)
                 if (indefinite) w.beginIndefiniteWait()
                 cont.invokeOnCancellation {
                     if (w.complete(Status.CANCELED, null)) undo?.run()
                 }
             }
+            return waiter!!
         }
 
         /** The corun record of the calling Kotlin coroutine, or null. */

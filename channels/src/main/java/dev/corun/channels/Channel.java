@@ -1,0 +1,409 @@
+package dev.corun.channels;
+
+import dev.corun.Status;
+import dev.corun.internal.Blocking;
+import dev.corun.internal.ThreadWaiter;
+import dev.corun.internal.Waiter;
+import dev.corun.internal.WaiterQueue;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Swoole's {@code Channel} (Go's {@code chan}): a queue between coroutines that parks a pusher
+ * while it is full and a popper while it is empty. One object serves Java coroutines and plain
+ * threads (blocking {@link #push}/{@link #pop}) and Kotlin coroutines (the suspend
+ * {@code send}/{@code receive} extensions in {@code Channels.kt}); they can share one channel.
+ *
+ * <pre>{@code
+ * Channel<String> ch = new Channel<>(2);
+ * Co.go(() -> ch.push(fetch("a")));
+ * Co.go(() -> ch.push(fetch("b")));
+ * String first = ch.pop(), second = ch.pop();
+ * }</pre>
+ *
+ * <h2>Semantics</h2>
+ * <ul>
+ *   <li>Capacity 0 is a rendezvous: a push waits for a pop to take the element. Capacity
+ *       {@code n >= 1} buffers up to {@code n} elements.</li>
+ *   <li>Waiting pushers and poppers are served first come, first served.</li>
+ *   <li>{@link #close()} wakes every waiter: waiting pops report CLOSED, waiting pushes report
+ *       CLOSED and their elements are not added. Pops then drain what is buffered and report
+ *       CLOSED after that; pushes fail at once. A second close returns false.</li>
+ *   <li>Null elements are refused with a {@link NullPointerException}.</li>
+ *   <li>Timed operations report their outcome as a {@link Status} (OK, TIMEOUT, CLOSED,
+ *       CANCELED: Swoole's 0, -1, -2, -3) in the returned value itself, so no other coroutine
+ *       can overwrite it. A null or negative timeout waits forever; a zero timeout does not
+ *       wait (TIMEOUT means "would have had to wait").</li>
+ *   <li>{@code Co.cancel(cid)} on a coroutine parked in {@link #push} or {@link #pop} makes the
+ *       call report CANCELED; the channel keeps no trace of it.</li>
+ *   <li>The blocking forms fail with an {@link IllegalStateException} when called from a Kotlin
+ *       coroutine on a carrier thread; use the suspend forms there.</li>
+ * </ul>
+ *
+ * <h2>Implementation</h2>
+ * A short critical section under the channel's monitor decides every operation, as Go's
+ * {@code chan} does: a ring buffer, a queue of parked receivers and one of parked senders
+ * (Swoole's consumer and producer queues). Invariants: receivers wait only while nothing is
+ * buffered, senders only while the buffer is full (a rendezvous channel's buffer is always
+ * full); a waiter leaves its queue when claimed, or by its own side after a timeout or cancel.
+ * A waiter is claimed under the monitor (its element handed over atomically with the claim)
+ * and woken after the monitor is released, so no resumed coroutine runs inside it. An element
+ * handed to a Kotlin receiver cancelled before it could resume is given back to the channel
+ * ahead of the buffer ({@link #giveBack}), so cancellation never loses an element.
+ *
+ * @param <T> the element type
+ */
+public class Channel<T> {
+    /** Marks "nothing to take" from {@link #receive}. */
+    static final Object EMPTY = new Object();
+    /** Marks "closed and drained" from {@link #receive}. */
+    static final Object CLOSED = new Object();
+
+    private final int capacity;
+    private final Object[] ring;
+    private int head;
+    private int count;
+    /** Elements given back by cancelled Kotlin receivers: served before the ring. */
+    private ArrayDeque<Object> givenBack;
+    private final WaiterQueue receivers = new WaiterQueue();
+    private final WaiterQueue senders = new WaiterQueue();
+    private boolean closed;
+
+    /**
+     * @param capacity 0 for a rendezvous channel, otherwise how many elements it buffers.
+     *                 Unlike Swoole (default 1) and Go/kotlinx (default 0) there is no default.
+     */
+    public Channel(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must not be negative, got " + capacity);
+        }
+        this.capacity = capacity;
+        this.ring = new Object[Math.max(capacity, 1)];
+    }
+
+    // ---- Java: blocking ---------------------------------------------------------------------
+
+    /**
+     * Pushes {@code element}, parking while the channel is full (on a rendezvous channel: until
+     * a pop takes it). Returns true once the element is in, false if the channel is closed or
+     * the wait was cancelled; {@link #push(Object, Duration)} tells those apart.
+     */
+    public boolean push(T element) {
+        return push(element, null) == Status.OK;
+    }
+
+    /** Pushes {@code element}, waiting at most {@code timeout}. Returns OK, TIMEOUT, CLOSED or CANCELED. */
+    public Status push(T element, Duration timeout) {
+        Objects.requireNonNull(element, "Channel elements must not be null");
+        Blocking.check("Channel.push()", "send()");
+        long nanos = nanos(timeout);
+        Status s = send(element, null);
+        if (s != Status.TIMEOUT || nanos == 0) {
+            return s;
+        }
+        ThreadWaiter w = new ThreadWaiter("Channel.push()");
+        s = send(element, w);
+        if (s != null) {
+            return s;
+        }
+        s = w.await(nanos);
+        if (s == Status.TIMEOUT || s == Status.CANCELED) {
+            forget(w);
+        }
+        return s;
+    }
+
+    /**
+     * Pops the oldest element, parking while the channel is empty. Returns null when the channel
+     * is closed and drained, or when the wait was cancelled; {@link #pop(Duration)} tells those apart.
+     */
+    public T pop() {
+        return pop(null).value();
+    }
+
+    /** Pops the oldest element, waiting at most {@code timeout}; the result carries the element or why there is none. */
+    public Result<T> pop(Duration timeout) {
+        Blocking.check("Channel.pop()", "receive()");
+        long nanos = nanos(timeout);
+        Object r = receive(null);
+        if (r == EMPTY && nanos != 0) {
+            ThreadWaiter w = new ThreadWaiter("Channel.pop()");
+            r = receive(w);
+            if (r == EMPTY) {
+                Status s = w.await(nanos);
+                if (s == Status.OK) {
+                    return Result.ok(cast(w.value()));
+                }
+                if (s != Status.CLOSED) {
+                    forget(w);
+                }
+                return Result.failed(s);
+            }
+        }
+        return r == EMPTY ? Result.timeout() : r == CLOSED ? Result.closed() : Result.ok(cast(r));
+    }
+
+    // ---- Java and Kotlin: non-blocking -------------------------------------------------------
+
+    /** Pushes without waiting: OK, CLOSED, or TIMEOUT when it would have had to wait. */
+    public Status trySend(T element) {
+        Objects.requireNonNull(element, "Channel elements must not be null");
+        return send(element, null);
+    }
+
+    /** Pops without waiting: the element, or TIMEOUT when empty, or CLOSED when closed and drained. */
+    public Result<T> tryReceive() {
+        Object r = receive(null);
+        return r == EMPTY ? Result.timeout() : r == CLOSED ? Result.closed() : Result.ok(cast(r));
+    }
+
+    // ---- closing and figures -------------------------------------------------------------------
+
+    /**
+     * Closes the channel and wakes every waiter (see the class comment). Returns false if it was
+     * already closed.
+     */
+    public boolean close() {
+        List<Waiter> woken = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            claimAll(receivers, woken);
+            claimAll(senders, woken);
+        }
+        for (Waiter w : woken) {
+            w.wake();
+        }
+        return true;
+    }
+
+    private static void claimAll(WaiterQueue q, List<Waiter> woken) {
+        Waiter w;
+        while ((w = q.poll()) != null) {
+            if (w.claim(Status.CLOSED, null)) {
+                woken.add(w);
+            }
+        }
+    }
+
+    public synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** Elements buffered now. */
+    public synchronized int length() {
+        return count + (givenBack == null ? 0 : givenBack.size());
+    }
+
+    public synchronized boolean isEmpty() {
+        return length() == 0;
+    }
+
+    /** True when a push would wait (always, on a rendezvous channel with no waiting pop). */
+    public synchronized boolean isFull() {
+        return count >= capacity && receivers.isEmpty();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Swoole's {@code Channel::stats()}: coroutines parked in pop and in push, and elements buffered. */
+    public synchronized Stats stats() {
+        return new Stats(receivers.size(), senders.size(), length());
+    }
+
+    /**
+     * Swoole's {@code stats()} array.
+     *
+     * @param consumerNum waiters parked in pop / receive
+     * @param producerNum waiters parked in push / send
+     * @param queueNum    elements buffered
+     */
+    public record Stats(int consumerNum, int producerNum, int queueNum) {}
+
+    @Override
+    public String toString() {
+        return "Channel(capacity=" + capacity + ", " + stats() + (isClosed() ? ", closed)" : ")");
+    }
+
+    // ---- the core: decided under the monitor, woken after --------------------------------------
+
+    /**
+     * Sends {@code element}: hands it to the oldest waiting receiver, or buffers it, or queues
+     * {@code waiting} offering it and returns null; with no waiter, returns TIMEOUT instead of
+     * waiting. CLOSED if closed.
+     */
+    Status send(Object element, Waiter waiting) {
+        Waiter woken = null;
+        Status s;
+        synchronized (this) {
+            if (closed) {
+                s = Status.CLOSED;
+            } else if ((woken = claimFirst(receivers, element)) != null) {
+                s = Status.OK;
+            } else if (count < capacity) {
+                ring[(head + count) % capacity] = element;
+                count++;
+                s = Status.OK;
+            } else if (waiting != null) {
+                waiting.offer(element);
+                senders.add(waiting);
+                return null;
+            } else {
+                s = Status.TIMEOUT;
+            }
+        }
+        if (woken != null) {
+            woken.wake();
+        }
+        return s;
+    }
+
+    /**
+     * Receives: the oldest given-back or buffered element (refilling the buffer from the oldest
+     * waiting sender), or a waiting sender's element on a rendezvous channel; {@link #CLOSED} if
+     * closed and drained; otherwise {@link #EMPTY}, having queued {@code waiting} if given.
+     */
+    Object receive(Waiter waiting) {
+        Waiter woken = null;
+        Object element;
+        synchronized (this) {
+            if (givenBack != null && !givenBack.isEmpty()) {
+                element = givenBack.pollFirst();
+            } else if (count > 0) {
+                element = ring[head];
+                ring[head] = null;
+                head = (head + 1) % capacity;
+                count--;
+                woken = claimFirst(senders, null);
+                if (woken != null) {
+                    ring[(head + count) % capacity] = woken.offered();
+                    count++;
+                }
+            } else if ((woken = claimFirst(senders, null)) != null) {
+                element = woken.offered();
+            } else if (closed) {
+                element = CLOSED;
+            } else {
+                if (waiting != null) {
+                    receivers.add(waiting);
+                }
+                element = EMPTY;
+            }
+        }
+        if (woken != null) {
+            woken.wake();
+        }
+        return element;
+    }
+
+    /** Claims the oldest waiter still waiting, handing it {@code value}; skips those that timed out or were cancelled. */
+    private static Waiter claimFirst(WaiterQueue q, Object value) {
+        Waiter w;
+        while ((w = q.poll()) != null) {
+            if (w.claim(Status.OK, value)) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /** A waiter that timed out or was cancelled leaves its queue. */
+    synchronized void forget(Waiter w) {
+        if (!receivers.remove(w)) {
+            senders.remove(w);
+        }
+    }
+
+    /**
+     * An element handed to a receiver that was cancelled before it could take it: it goes back
+     * ahead of everything buffered, to the next waiting receiver if there is one. Closing does
+     * not drop it: pops drain it like the buffer.
+     */
+    void giveBack(Object element) {
+        Waiter woken;
+        synchronized (this) {
+            woken = claimFirst(receivers, element);
+            if (woken == null) {
+                if (givenBack == null) {
+                    givenBack = new ArrayDeque<>(2);
+                }
+                givenBack.addFirst(element);
+            }
+        }
+        if (woken != null) {
+            woken.wake();
+        }
+    }
+
+    static long nanos(Duration timeout) {
+        return timeout == null || timeout.isNegative() ? -1 : timeout.toNanos();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object o) {
+        return (T) o;
+    }
+
+    /**
+     * The outcome of a pop: the element when {@link #status()} is OK, otherwise null and why.
+     *
+     * <pre>{@code
+     * Channel.Result<String> r = ch.pop(Duration.ofMillis(500));
+     * switch (r.status()) {
+     *     case OK -> handle(r.value());
+     *     case TIMEOUT -> retry();
+     *     case CLOSED, CANCELED -> stop();
+     * }
+     * }</pre>
+     *
+     * @param status OK, TIMEOUT, CLOSED or CANCELED
+     * @param value  the element, or null unless OK
+     * @param <T>    the element type
+     */
+    public record Result<T>(Status status, T value) {
+        private static final Result<?> TIMEOUT = new Result<>(Status.TIMEOUT, null);
+        private static final Result<?> CLOSED = new Result<>(Status.CLOSED, null);
+        private static final Result<?> CANCELED = new Result<>(Status.CANCELED, null);
+
+        static <T> Result<T> ok(T value) {
+            return new Result<>(Status.OK, value);
+        }
+
+        @SuppressWarnings("unchecked")
+        static <T> Result<T> timeout() {
+            return (Result<T>) TIMEOUT;
+        }
+
+        @SuppressWarnings("unchecked")
+        static <T> Result<T> closed() {
+            return (Result<T>) CLOSED;
+        }
+
+        @SuppressWarnings("unchecked")
+        static <T> Result<T> failed(Status s) {
+            return (Result<T>) switch (s) {
+                case TIMEOUT -> TIMEOUT;
+                case CLOSED -> CLOSED;
+                case CANCELED -> CANCELED;
+                case OK -> throw new IllegalArgumentException("OK carries a value");
+            };
+        }
+
+        public boolean isOk() {
+            return status == Status.OK;
+        }
+
+        /** The element if OK, otherwise the result of {@code orElse} applied to the status. */
+        public T valueOr(Function<Status, T> orElse) {
+            return isOk() ? value : orElse.apply(status);
+        }
+    }
+}

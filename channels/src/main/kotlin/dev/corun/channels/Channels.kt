@@ -1,0 +1,101 @@
+@file:JvmName("Channels")
+
+package dev.corun.channels
+
+import dev.corun.Status
+import dev.corun.internal.ContinuationWaiter
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.flow
+import kotlinx.coroutines.withTimeoutOrNull
+import kotlin.time.Duration
+import kotlin.time.toKotlinDuration
+
+/**
+ * Sends [element], suspending while the channel is full (on a rendezvous channel: until a
+ * receiver takes it). Throws [ChannelClosedException] if the channel is closed.
+ *
+ * ```
+ * val ch = Channel<Int>(0)
+ * go { ch.send(42) }
+ * println(ch.receive())
+ * ```
+ */
+public suspend fun <T : Any> Channel<T>.send(element: T) {
+    when (val s = sendSuspending(element, null)) {
+        Status.OK -> return
+        Status.CLOSED -> throw ChannelClosedException("send on a closed channel")
+        else -> throw CancellationException("send ended with $s")
+    }
+}
+
+/** Sends [element], waiting at most [timeout] (`null` or negative: forever): OK, TIMEOUT or CLOSED. */
+public suspend fun <T : Any> Channel<T>.send(element: T, timeout: Duration?): Status = sendSuspending(element, timeout)
+
+/** [send] with a `java.time.Duration` timeout. */
+public suspend fun <T : Any> Channel<T>.send(element: T, timeout: java.time.Duration?): Status =
+    sendSuspending(element, timeout?.toKotlinDuration())
+
+/** Receives the oldest element, suspending while the channel is empty; throws [ChannelClosedException] once it is closed and drained. */
+public suspend fun <T : Any> Channel<T>.receive(): T {
+    val r = receiveCatching()
+    return if (r.isOk) r.value() else throw ChannelClosedException("receive on a closed, drained channel")
+}
+
+/** Receives the oldest element, or a result saying the channel is closed and drained. */
+public suspend fun <T : Any> Channel<T>.receiveCatching(): Channel.Result<T> = receiveSuspending(null)
+
+/** Receives, waiting at most [timeout] (`null` or negative: forever): the element, or TIMEOUT or CLOSED. */
+public suspend fun <T : Any> Channel<T>.receive(timeout: Duration?): Channel.Result<T> = receiveSuspending(timeout)
+
+/** [receive] with a `java.time.Duration` timeout. */
+public suspend fun <T : Any> Channel<T>.receive(timeout: java.time.Duration?): Channel.Result<T> =
+    receiveSuspending(timeout?.toKotlinDuration())
+
+/**
+ * The channel's elements as a cold [Flow]: collecting receives until the channel is closed and
+ * drained. Each element goes to one collector; several collectors share the elements.
+ */
+public fun <T : Any> Channel<T>.asFlow(): Flow<T> = flow {
+    while (true) {
+        val r = receiveCatching()
+        if (!r.isOk) break
+        emit(r.value())
+    }
+}
+
+private suspend fun Channel<*>.sendSuspending(element: Any, timeout: Duration?): Status {
+    val fast = send(element, null)
+    if (fast != Status.TIMEOUT) return fast
+    if (timeout == null || timeout.isNegative()) return suspendSend(element, indefinite = true)
+    if (timeout == Duration.ZERO) return Status.TIMEOUT
+    return withTimeoutOrNull(timeout) { suspendSend(element, indefinite = false) } ?: Status.TIMEOUT
+}
+
+private suspend fun Channel<*>.suspendSend(element: Any, indefinite: Boolean): Status =
+    ContinuationWaiter.suspendIn("Channel.send()", indefinite, null) { w ->
+        val s = send(element, w)
+        if (s != null) w.complete(s, null)
+        Runnable { forget(w) }
+    }.result()
+
+@Suppress("UNCHECKED_CAST")
+private suspend fun <T : Any> Channel<T>.receiveSuspending(timeout: Duration?): Channel.Result<T> {
+    val fast = receive(null)
+    if (fast === Channel.EMPTY) {
+        val w = when {
+            timeout == null || timeout.isNegative() -> suspendReceive(indefinite = true)
+            timeout == Duration.ZERO -> return Channel.Result.timeout()
+            else -> withTimeoutOrNull(timeout) { suspendReceive(indefinite = false) } ?: return Channel.Result.timeout()
+        }
+        return if (w.result() == Status.OK) Channel.Result.ok(w.value() as T) else Channel.Result.failed(w.result())
+    }
+    return if (fast === Channel.CLOSED) Channel.Result.closed() else Channel.Result.ok(fast as T)
+}
+
+private suspend fun Channel<*>.suspendReceive(indefinite: Boolean) =
+    ContinuationWaiter.suspendIn("Channel.receive()", indefinite, { element -> giveBack(element) }) { w ->
+        val r = receive(w)
+        if (r !== Channel.EMPTY) w.complete(if (r === Channel.CLOSED) Status.CLOSED else Status.OK, r.takeIf { it !== Channel.CLOSED })
+        Runnable { forget(w) }
+    }
