@@ -6,6 +6,7 @@ import io.kotest.matchers.collections.shouldContainExactly
 import io.kotest.matchers.collections.shouldContainExactlyInAnyOrder
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
+import io.kotest.matchers.types.shouldBeInstanceOf
 import kotlinx.coroutines.CompletableDeferred
 import java.util.Collections
 import java.util.concurrent.atomic.AtomicReference
@@ -140,5 +141,38 @@ class CancelAndFailureSpec : FunSpec({
             }
         }
         e.suppressed.size shouldBe 0
+    }
+
+    test("corun whose main coroutine is cancelled throws CancellationException instead of returning a null value") {
+        val outcome = runCatching {
+            corunBounded {
+                val main = Co.getCid()
+                go { Co.cancel(main) shouldBe true }
+                coSleep(1.hours)
+                42
+            }
+        }
+        // a corun<Int> must not hand back null; kotlinx's runBlocking throws in this case
+        outcome.exceptionOrNull().shouldBeInstanceOf<kotlinx.coroutines.CancellationException>()
+    }
+
+    test("Co.exit(status) in a Kotlin go ends it (defers run) and corun rethrows the ExitException") {
+        val log = Collections.synchronizedList(mutableListOf<String>())
+        val e = shouldThrow<ExitException> {
+            corunBounded {
+                go {
+                    Co.defer { log += "deferred" }
+                    coYield()
+                    Co.exit(3)
+                    log += "after exit"
+                }
+                coSleep(20.milliseconds)
+                log += "main finished"
+            }
+        }
+        e.status shouldBe 3
+        (e.flags and ExitException.EXIT_IN_COROUTINE) shouldBe ExitException.EXIT_IN_COROUTINE
+        (e.flags and ExitException.EXIT_IN_SERVER) shouldBe 0
+        log shouldContainExactlyInAnyOrder listOf("deferred", "main finished")
     }
 })

@@ -99,12 +99,18 @@ class CorunBasicsSpec : FunSpec({
             val childPcid = CompletableDeferred<Long>()
             val grandchildPcid = CompletableDeferred<Long>()
             val childCid = CompletableDeferred<Long>()
+            val checked = CompletableDeferred<Unit>()
             val child = go {
                 childCid.complete(Co.getCid())
                 childPcid.complete(Co.getPcid())
                 go { grandchildPcid.complete(Co.getPcid()) }
+                checked.await() // alive until main has looked it up by cid
             }
-            Co.getPcid(child.cid) shouldBe main
+            try {
+                Co.getPcid(child.cid) shouldBe main
+            } finally {
+                checked.complete(Unit)
+            }
             listOf(main, mainPcid, childPcid.await(), childCid.await(), grandchildPcid.await())
         }
         val (main, mainPcid, childPcid, childCid, grandchildPcid) = results
