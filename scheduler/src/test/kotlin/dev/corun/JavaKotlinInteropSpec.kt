@@ -21,6 +21,7 @@ class JavaKotlinInteropSpec : FunSpec({
 
     test("Kotlin go and Java Co.go take cids from one sequence, and exists/list see both while alive") {
         corunBounded {
+            val main = Co.getCid()
             val release = CountDownLatch(1)
             val kotlinGate = CompletableDeferred<Unit>()
             val javaPcid = AtomicLong()
@@ -37,14 +38,14 @@ class JavaKotlinInteropSpec : FunSpec({
             Co.stats().lastCid shouldBe j2
 
             listOf(k1, j1, k2, j2).forEach { Co.exists(it) shouldBe true }
-            Co.list().toList() shouldContainAll listOf(Co.getCid(), k1, j1, k2, j2)
-            Co.getPcid(k1) shouldBe Co.getCid()
-            Co.getPcid(j1) shouldBe Co.getCid()
+            Co.list().toList() shouldContainAll listOf(main, k1, j1, k2, j2)
+            Co.getPcid(k1) shouldBe main
+            Co.getPcid(j1) shouldBe main
 
             kotlinGate.complete(Unit)
             release.countDown()
             coJoin(longArrayOf(k1, j1, k2, j2), 10.seconds) shouldBe Status.OK
-            javaPcid.get() shouldBe Co.getCid()
+            javaPcid.get() shouldBe main
             listOf(k1, j1, k2, j2).forEach { Co.exists(it) shouldBe false }
             Co.list().toList().filter { it in setOf(k1, j1, k2, j2) }.shouldBeEmpty()
         }

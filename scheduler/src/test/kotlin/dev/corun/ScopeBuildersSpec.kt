@@ -4,6 +4,7 @@ import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainExactly
 import io.kotest.matchers.shouldBe
+import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.supervisorScope
@@ -109,5 +110,26 @@ class ScopeBuildersSpec : FunSpec({
                 shouldThrow<IllegalArgumentException> { coJoin(longArrayOf(me), 200.milliseconds) }
             }
         }
+    }
+
+    test("Co.getCid() and Co.getContext() stay right in the caller after a coJoin with a timeout that waited") {
+        // coJoin(cids, timeout) runs through withTimeoutOrNull: the same loss as above, in corun's own API
+        val seen = corunBounded {
+            val me = Co.getCid()
+            Co.getContext().put("me", me)
+            val gate = CompletableDeferred<Unit>()
+            val never = go { gate.await() }
+            try {
+                val timedOut = coJoin(longArrayOf(never.cid), 20.milliseconds)
+                val afterTimeout = listOf(Co.getCid(), runCatching { ctxGet("me") }.getOrNull())
+                val releaser = go { coSleep(20.milliseconds); gate.complete(Unit) }
+                val ok = coJoin(longArrayOf(never.cid, releaser.cid), 10.seconds)
+                listOf(me, timedOut, afterTimeout, ok, Co.getCid())
+            } finally {
+                gate.complete(Unit)
+            }
+        }
+        val me = seen[0]
+        seen shouldBe listOf(me, Status.TIMEOUT, listOf(me, me), Status.OK, me)
     }
 })
