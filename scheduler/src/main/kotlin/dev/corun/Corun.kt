@@ -3,14 +3,15 @@
 package dev.corun
 
 import dev.corun.internal.ContinuationWaiter
+import dev.corun.internal.CorunElement
 import dev.corun.internal.CorunRuntime
 import dev.corun.internal.GoCoroutine
 import dev.corun.internal.Join
 import dev.corun.internal.Preemption
+import dev.corun.internal.Waiter
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Job
-import kotlinx.coroutines.delay
 import kotlinx.coroutines.withTimeoutOrNull
 import kotlinx.coroutines.yield
 import kotlin.time.Duration
@@ -61,7 +62,7 @@ public fun <T> corun(block: suspend CoroutineScope.() -> T): T {
  */
 public fun CoroutineScope.go(name: String? = null, block: suspend CoroutineScope.() -> Unit): CoJob {
     val rt = CorunRuntime.get()
-    val parent = (coroutineContext[Job] as? GoCoroutine<*>)?.record ?: dev.corun.internal.Coroutine.current()
+    val parent = coroutineContext[CorunElement]?.record ?: dev.corun.internal.Coroutine.current()
     val scheduler = rt.scheduler()
     val co = GoCoroutine<Unit>(rt.newKotlin(parent, name), scheduler)
     rt.bindKotlin(co.record, co)
@@ -84,6 +85,7 @@ public class CoJob internal constructor(
      */
     public suspend fun join() {
         coJoin(longArrayOf(cid))
+        job.join() // the record has ended; this only waits for kotlinx to finish completing the job
     }
 
     /** Cancels the coroutine (the same as `Co.cancel(cid)`). */
@@ -96,10 +98,19 @@ public class CoJob internal constructor(
     override fun toString(): String = "CoJob(cid=$cid, $job)"
 }
 
-/** Swoole's `Co::sleep` for Kotlin: suspends for [duration]. Cancellation throws, as `delay` does. */
+/**
+ * Swoole's `Co::sleep` for Kotlin: suspends for [duration] (zero yields). Cancellation throws, as
+ * `delay` does. A corun wait, so `Co.getBackTrace(cid)` shows where the coroutine sleeps.
+ */
 public suspend fun coSleep(duration: Duration) {
     require(!duration.isNegative()) { "sleep duration must not be negative, got $duration" }
-    delay(duration)
+    if (duration == Duration.ZERO) {
+        yield()
+        return
+    }
+    withTimeoutOrNull(duration) {
+        ContinuationWaiter.suspendIn("coSleep($duration)", indefinite = false, null) { null }
+    }
 }
 
 /** [coSleep] taking a `java.time.Duration`. */
@@ -127,6 +138,9 @@ public suspend fun coJoin(cids: LongArray, timeout: Duration? = null): Status {
     if (timeout == null || timeout.isNegative()) {
         return joinSuspending(cids, blocker, indefinite = true)
     }
+    if (timeout == Duration.ZERO) {
+        return pollJoin(cids, blocker)
+    }
     return withTimeoutOrNull(timeout) { joinSuspending(cids, blocker, indefinite = false) } ?: Status.TIMEOUT
 }
 
@@ -135,6 +149,19 @@ private suspend fun joinSuspending(cids: LongArray, blocker: String, indefinite:
         val join = Join.register(cids, w)
         Runnable { join.unregister() }
     }.result()
+
+/** `coJoin(cids, ZERO)`: OK if every target has already ended, else TIMEOUT, as `Co.join(cids, Duration.ZERO)`. */
+private fun pollJoin(cids: LongArray, blocker: String): Status {
+    val probe = object : Waiter(null, blocker) {
+        override fun wake() {}
+    }
+    val join = Join.register(cids, probe)
+    if (probe.complete(Status.TIMEOUT, null)) {
+        join.unregister()
+        return Status.TIMEOUT
+    }
+    return Status.OK
+}
 
 /** [coJoin] taking a `java.time.Duration`. */
 public suspend fun coJoin(cids: LongArray, timeout: java.time.Duration?): Status =

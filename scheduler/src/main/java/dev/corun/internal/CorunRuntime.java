@@ -152,7 +152,7 @@ public final class CorunRuntime {
     /** Starts the main Java coroutine of a run. */
     public long goMain(Run run, CoRunnable body) {
         Scheduler s = scheduler();
-        Coroutine co = newRecord(null, run, body);
+        Coroutine co = newMainRecord(run, body);
         Thread t = threads.newThread(co);
         t.setUncaughtExceptionHandler(co);
         co.bind(t);
@@ -164,7 +164,17 @@ public final class CorunRuntime {
     /** Creates the record of the main Kotlin coroutine of a run. */
     public Coroutine newKotlinMain(Run run) {
         scheduler();
-        return newRecord(null, run, null);
+        return newMainRecord(run, null);
+    }
+
+    /** A run whose main coroutine cannot start (the coroutine limit) is dropped before the error propagates. */
+    private Coroutine newMainRecord(Run run, CoRunnable body) {
+        try {
+            return newRecord(null, run, body);
+        } catch (RuntimeException e) {
+            runs.remove(run);
+            throw e;
+        }
     }
 
     /**

@@ -33,6 +33,10 @@ public final class Join {
             Coroutine target = rt.find(cid);
             if (target != null && target.addJoiner(j)) {
                 j.targets.add(target);
+                Coroutine owner = waiter.owner();
+                if (owner != null && target.run != owner.run) {
+                    waiter.dependsOutsideRun(); // the owner's run does not account for the target's progress
+                }
             } else {
                 j.arrive();
             }

@@ -29,6 +29,8 @@ public abstract class Waiter {
     private final String blocker;
     @SuppressWarnings("unused") private volatile int phase;
     private volatile Status result;
+    /** Set when what is awaited depends on a coroutine outside the owner's run, which the run's deadlock check cannot see progress. */
+    private volatile boolean dependsOutsideRun;
     private Object value;
     /** What the waiting side offers, e.g. a blocked sender's element; set before the waiter is queued. */
     private Object offered;
@@ -49,9 +51,25 @@ public abstract class Waiter {
     /** Counts the owner as blocked with no timeout until this waiter completes. Call once the waiter is visible to completers. */
     public final void beginIndefiniteWait() {
         Run run = owner == null ? null : owner.run;
-        if (run != null && run.deadlockChecked() && PHASE.compareAndSet(this, WAITING, WAITING_COUNTED)) {
+        if (run != null && !dependsOutsideRun && run.deadlockChecked() && PHASE.compareAndSet(this, WAITING, WAITING_COUNTED)) {
             owner.waiter = this;
             run.blocked();
+        }
+    }
+
+    /**
+     * Marks this wait as depending on a coroutine outside the owner's run: it is then never
+     * counted as blocked, since the run's deadlock check cannot tell whether that coroutine will
+     * make progress. Call before {@link #beginIndefiniteWait()}.
+     */
+    public final void dependsOutsideRun() {
+        dependsOutsideRun = true;
+    }
+
+    /** A timed wait: shows it in {@code Co.getBackTrace} of its owner until it completes. */
+    public final void showInBackTrace() {
+        if (owner != null && phase != DONE) {
+            owner.waiter = this;
         }
     }
 
@@ -85,6 +103,8 @@ public abstract class Waiter {
                 if (p == WAITING_COUNTED) {
                     owner.waiter = null;
                     owner.run.unblocked();
+                } else if (owner != null && owner.waiter == this) {
+                    owner.waiter = null;
                 }
                 return true;
             }

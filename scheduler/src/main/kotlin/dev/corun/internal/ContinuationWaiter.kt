@@ -45,7 +45,7 @@ public class ContinuationWaiter(
                 val w = ContinuationWaiter(owner, blocker, cont, onUndelivered)
                 waiter = w
                 val undo = register(w)
-                if (indefinite) w.beginIndefiniteWait()
+                if (indefinite) w.beginIndefiniteWait() else w.showInBackTrace()
                 cont.invokeOnCancellation {
                     if (w.complete(Status.CANCELED, null)) undo?.run()
                 }
@@ -55,6 +55,6 @@ public class ContinuationWaiter(
 
         /** The corun record of the calling Kotlin coroutine, or null. */
         public suspend fun currentRecord(): Coroutine? =
-            (coroutineContext[kotlinx.coroutines.Job] as? GoCoroutine<*>)?.record ?: Coroutine.current()
+            coroutineContext[CorunElement]?.record ?: Coroutine.current()
     }
 }
