@@ -2,9 +2,12 @@
 
 package dev.corun.channels
 
+import dev.corun.CoJob
 import dev.corun.Status
+import dev.corun.go
 import dev.corun.internal.ContinuationWaiter
 import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow
 import kotlinx.coroutines.withTimeoutOrNull
@@ -99,3 +102,47 @@ private suspend fun Channel<*>.suspendReceive(indefinite: Boolean) =
         if (r !== Channel.EMPTY) w.complete(if (r === Channel.CLOSED) Status.CLOSED else Status.OK, r.takeIf { it !== Channel.CLOSED })
         Runnable { forget(w) }
     }
+
+/**
+ * Suspends until the group's count is zero, or [timeout] passes (`null` or negative: forever):
+ * OK or TIMEOUT. Cancellation throws, as in any suspend function.
+ *
+ * ```
+ * val wg = WaitGroup()
+ * repeat(3) { wg.add(); go { try { work() } finally { wg.done() } } }
+ * wg.wait()
+ * ```
+ */
+public suspend fun WaitGroup.wait(timeout: Duration? = null): Status {
+    if (enqueue(null) == Status.OK) return Status.OK
+    if (timeout == null || timeout.isNegative()) return suspendWait(indefinite = true)
+    if (timeout == Duration.ZERO) return Status.TIMEOUT
+    return withTimeoutOrNull(timeout) { suspendWait(indefinite = false) } ?: Status.TIMEOUT
+}
+
+/** [wait] with a `java.time.Duration` timeout. */
+public suspend fun WaitGroup.wait(timeout: java.time.Duration?): Status = wait(timeout?.toKotlinDuration())
+
+private suspend fun WaitGroup.suspendWait(indefinite: Boolean): Status =
+    ContinuationWaiter.suspendIn("WaitGroup.wait()", indefinite, null) { w ->
+        val s = enqueue(w)
+        if (s != null) w.complete(s, null)
+        Runnable { forget(w) }
+    }.result()
+
+/** Suspends until every child registered on the barrier has finished, or [timeout] passes: OK or TIMEOUT. */
+public suspend fun Barrier.wait(timeout: Duration? = null): Status = group().wait(timeout)
+
+/**
+ * Starts [block] as a corun coroutine holding one of the barrier's tickets, closed when it ends
+ * however it ends.
+ */
+public fun CoroutineScope.go(barrier: Barrier, block: suspend CoroutineScope.() -> Unit): CoJob {
+    val ticket = barrier.register()
+    return try {
+        go { ticket.use { block() } }
+    } catch (e: RuntimeException) {
+        ticket.close()
+        throw e
+    }
+}
