@@ -304,15 +304,113 @@ public class Channel<T> {
         return element;
     }
 
-    /** Claims the oldest waiter still waiting, handing it {@code value}; skips those that timed out or were cancelled. */
-    private static Waiter claimFirst(WaiterQueue q, Object value) {
-        Waiter w;
-        while ((w = q.poll()) != null) {
-            if (w.claim(Status.OK, value)) {
-                return w;
+    /** What {@link #registerReceive} and {@link #registerSend} did with a select's clause. */
+    enum Registration {
+        /** The channel was ready and the clause won the select: the operation is done. */
+        FIRED,
+        /** Another clause had already won: nothing was taken or given. */
+        LOST,
+        /** Not ready: the clause waits in the channel's queue. */
+        QUEUED
+    }
+
+    /**
+     * Registers a select's receive clause: if an element (or the closed state) is there, the
+     * clause's claim is made first and the element is taken only if it won; otherwise the clause
+     * is queued. On a rendezvous, the waiting sender is claimed before the clause: if the clause
+     * then loses, the sender's element is given back to the channel (it was sent, into the channel).
+     */
+    Registration registerReceive(Waiter clause) {
+        Waiter woken = null;
+        Registration r;
+        synchronized (this) {
+            Waiter sender;
+            if (givenBack != null && !givenBack.isEmpty()) {
+                r = clause.claim(Status.OK, givenBack.peekFirst()) ? Registration.FIRED : Registration.LOST;
+                if (r == Registration.FIRED) {
+                    givenBack.pollFirst();
+                }
+            } else if (count > 0) {
+                r = clause.claim(Status.OK, ring[head]) ? Registration.FIRED : Registration.LOST;
+                if (r == Registration.FIRED) {
+                    ring[head] = null;
+                    head = (head + 1) % capacity;
+                    count--;
+                    woken = claimFirst(senders, null);
+                    if (woken != null) {
+                        ring[(head + count) % capacity] = woken.offered();
+                        count++;
+                    }
+                }
+            } else if ((sender = senders.claimFirst(Status.OK, null, clause.waitIdentity())) != null) {
+                woken = sender;
+                if (clause.claim(Status.OK, sender.offered())) {
+                    r = Registration.FIRED;
+                } else {
+                    r = Registration.LOST;
+                    keepGivenBack(sender.offered());
+                }
+            } else if (closed) {
+                r = clause.claim(Status.CLOSED, null) ? Registration.FIRED : Registration.LOST;
+            } else {
+                receivers.add(clause);
+                r = Registration.QUEUED;
             }
         }
-        return null;
+        if (woken != null) {
+            woken.wake();
+        }
+        return r;
+    }
+
+    /**
+     * Registers a select's send clause: if a receiver waits or the buffer has room (or the
+     * channel is closed), the clause's claim is made first and the element is given only if it
+     * won; otherwise the clause is queued offering the element.
+     */
+    Registration registerSend(Waiter clause, Object element) {
+        Waiter woken = null;
+        Registration r;
+        synchronized (this) {
+            if (closed) {
+                r = clause.claim(Status.CLOSED, null) ? Registration.FIRED : Registration.LOST;
+            } else if (receivers.hasWaitingOtherThan(clause.waitIdentity()) || count < capacity) {
+                if (!clause.claim(Status.OK, null)) {
+                    r = Registration.LOST;
+                } else {
+                    r = Registration.FIRED;
+                    woken = receivers.claimFirst(Status.OK, element, clause.waitIdentity());
+                    if (woken == null) {
+                        if (count < capacity) {
+                            ring[(head + count) % capacity] = element;
+                            count++;
+                        } else {
+                            keepGivenBack(element); // the receiver seen a moment ago gave up meanwhile
+                        }
+                    }
+                }
+            } else {
+                clause.offer(element);
+                senders.add(clause);
+                r = Registration.QUEUED;
+            }
+        }
+        if (woken != null) {
+            woken.wake();
+        }
+        return r;
+    }
+
+    private void keepGivenBack(Object element) {
+        if (givenBack == null) {
+            givenBack = new ArrayDeque<>(2);
+        }
+        givenBack.addFirst(element);
+    }
+
+    /** Claims the oldest waiter still waiting, handing it {@code value}; skips those that timed out or were cancelled. */
+    private static Waiter claimFirst(WaiterQueue q, Object value) {
+        return q.claimFirst(Status.OK, value, null);
     }
 
     /** A waiter that timed out or was cancelled leaves its queue. */
@@ -332,10 +430,7 @@ public class Channel<T> {
         synchronized (this) {
             woken = claimFirst(receivers, element);
             if (woken == null) {
-                if (givenBack == null) {
-                    givenBack = new ArrayDeque<>(2);
-                }
-                givenBack.addFirst(element);
+                keepGivenBack(element);
             }
         }
         if (woken != null) {

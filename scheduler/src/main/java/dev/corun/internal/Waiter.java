@@ -15,6 +15,10 @@ import java.lang.invoke.VarHandle;
  * The result becomes visible (volatile write) after the value, and {@link #wake()} comes
  * last; the waiting side reads {@link #result()} and then {@link #value()}.
  *
+ * <p>A waiter may stand for one clause of a wait on several primitives (a select): such a
+ * subclass overrides {@link #claim}, {@link #isCompleted} and {@link #wake} to act on the one
+ * waiter of the whole wait, so exactly one clause can win.
+ *
  * <p>Deadlock accounting: a coroutine of a deadlock-checked run that waits with no timeout
  * calls {@link #beginIndefiniteWait()}, which counts it as blocked in its run; the completer
  * uncounts it <em>before</em> waking it, so a run never looks all-asleep while a wake-up is in
@@ -91,7 +95,7 @@ public abstract class Waiter {
      * does not wake the waiting side. A primitive claims waiters under its lock and calls
      * {@link #wake()} after releasing it, so a resumed continuation never runs inside the lock.
      */
-    public final boolean claim(Status status, Object value) {
+    public boolean claim(Status status, Object value) {
         for (;;) {
             int p = phase;
             if (p == DONE) {
@@ -111,8 +115,13 @@ public abstract class Waiter {
         }
     }
 
+    /** The wait this waiter belongs to: itself, or for a select's clause the select's waiter. Two waiters of one wait never pair up. */
+    public Object waitIdentity() {
+        return this;
+    }
+
     /** True once completed (by anyone). */
-    public final boolean isCompleted() {
+    public boolean isCompleted() {
         return phase == DONE;
     }
 

@@ -1,5 +1,7 @@
 package dev.corun.internal;
 
+import dev.corun.Status;
+
 /**
  * A FIFO of {@link Waiter}s, linked through the waiters themselves (no node allocation), for
  * a primitive that guards it with its own lock: every method must be called holding that lock.
@@ -58,13 +60,36 @@ public final class WaiterQueue {
         return w;
     }
 
-    /** The oldest waiter still waiting, or null; completed ones met on the way are unlinked. */
-    public Waiter peekWaiting() {
-        Waiter w;
-        while ((w = head) != null && w.isCompleted()) {
-            remove(w);
+    /**
+     * Claims the oldest waiter still waiting that does not belong to the wait {@code excluded}
+     * (see {@link Waiter#waitIdentity}), handing it {@code value}, and unlinks it; waiters met
+     * on the way that had completed are unlinked too. Null if there is none.
+     */
+    public Waiter claimFirst(Status status, Object value, Object excluded) {
+        Waiter w = head;
+        while (w != null) {
+            Waiter next = w.next;
+            if (w.isCompleted()) {
+                remove(w);
+            } else if (w.waitIdentity() != excluded) {
+                remove(w);
+                if (w.claim(status, value)) {
+                    return w;
+                }
+            }
+            w = next;
         }
-        return w;
+        return null;
+    }
+
+    /** True if a waiter still waiting, not of the wait {@code excluded}, is linked. */
+    public boolean hasWaitingOtherThan(Object excluded) {
+        for (Waiter w = head; w != null; w = w.next) {
+            if (!w.isCompleted() && w.waitIdentity() != excluded) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Waiters linked now, including any completed by their own side and not yet unlinked. */
