@@ -4,6 +4,7 @@ import dev.corun.Co;
 import dev.corun.CoOptions;
 import dev.corun.CoStats;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -17,15 +18,24 @@ import org.openjdk.jmh.annotations.State;
  * million coroutines may be alive at once, and checks that Java coroutines really run on
  * corun's carriers: without {@code --add-opens java.base/java.lang=ALL-UNNAMED} corun falls
  * back to the JDK's default scheduler, and the corun figures would be the JDK's.
+ *
+ * <p>Each corun benchmark runs twice: with compensation as shipped ({@code maxExtraCarriers}
+ * 256, the default) and with it off (0), because the monitor starts extra carriers while one
+ * coroutine runs a long loop (such as a spawning loop) and that changes the figures; the
+ * pair shows by how much.
  */
 @State(Scope.Benchmark)
 public class CorunState {
     static final int CARRIERS = 2;
     static final int MAX_COROUTINES = 2_000_000;
 
+    /** corun's bound on temporary carriers: 256 is the default, 0 turns compensation off. */
+    @Param({"256", "0"})
+    public int maxExtraCarriers;
+
     @Setup(Level.Trial)
     public void start() {
-        Co.set(new CoOptions().carriers(CARRIERS).maxCoroutines(MAX_COROUTINES));
+        Co.set(new CoOptions().carriers(CARRIERS).maxCoroutines(MAX_COROUTINES).maxExtraCarriers(maxExtraCarriers));
         requireCustomScheduler();
     }
 
