@@ -11,11 +11,11 @@ import java.util.List;
  * }</pre>
  *
  * @param coroutineNum    coroutines alive now, Java and Kotlin
- * @param coroutinePeak   the most alive at once since start
+ * @param coroutinePeak   the most alive at once since start (may read a few short when many start at the same instant)
  * @param lastCid         the last coroutine id handed out
  * @param globalQueued    tasks waiting in the global injection queue
  * @param extraCarriersStarted temporary carriers started by compensation since start
- * @param preemptions     coroutines marked by the preemptive scheduler since start
+ * @param preemptions     coroutines sent to the back of the global queue by the preemptive scheduler since start
  * @param carriers        one entry per carrier thread alive now
  */
 public record CoStats(

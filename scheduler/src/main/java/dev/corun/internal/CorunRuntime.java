@@ -115,9 +115,8 @@ public final class CorunRuntime {
                     + "CoOptions.maxCoroutines; raise it with Co.set(new CoOptions().maxCoroutines(...)) "
                     + "or wait for some to finish");
         }
-        int p;
-        while (n > (p = peak.get()) && !peak.compareAndSet(p, n)) {
-            // another starter raised the peak; read it again
+        if (n > peak.get()) {
+            peak.lazySet(n); // a statistic: racing starters may leave it a few short, never a CAS loop on the spawn path
         }
         if (run != null) {
             run.started();

@@ -13,8 +13,11 @@ import java.util.concurrent.locks.LockSupport;
  *       one has queued work (after one tick);</li>
  *   <li>marks the carrier for preemption, when the preemptive scheduler is on (after the time
  *       slice): the coroutine yields to the global queue at its next checkpoint;</li>
- *   <li>starts a temporary carrier when one is stuck past {@code compensateAfter}, work waits
- *       and no carrier is idle or spinning (one per tick, at most {@code maxExtraCarriers});</li>
+ *   <li>starts a temporary carrier when carriers are stuck past {@code compensateAfter}, work
+ *       waits, no carrier is idle or spinning, and the carriers that are not stuck are fewer
+ *       than the parallelism: a stuck carrier takes one carrier's worth of capacity away and one
+ *       replacement gives it back; more would only oversubscribe the cores (Go hands off one P
+ *       per blocked M). One per tick, at most {@code maxExtraCarriers} alive;</li>
  * </ul>
  * and it runs the deadlock check of the active runs. It reads the carriers' shared fields only,
  * never takes a lock a carrier could hold.
@@ -49,7 +52,7 @@ final class Sysmon extends Thread {
         long slice = o.preemptiveScheduler() ? o.timeSlice().toNanos() : Long.MAX_VALUE;
         long compensate = o.compensateAfter().toNanos();
         boolean busy = false;
-        boolean anyStuck = false;
+        int stuck = 0;
         boolean workWaits = scheduler.hasGlobalWork();
         for (Carrier c : scheduler.carriers()) {
             int state = c.state;
@@ -73,10 +76,11 @@ final class Sysmon extends Thread {
                 c.markForPreemption();
             }
             if (stuckFor >= compensate) {
-                anyStuck = true;
+                stuck++;
             }
         }
-        if (anyStuck && workWaits && scheduler.idleCount() == 0 && scheduler.spinningCount() == 0) {
+        if (stuck > 0 && workWaits && scheduler.idleCount() == 0 && scheduler.spinningCount() == 0
+                && scheduler.carriers().length - stuck < scheduler.parallelism()) {
             scheduler.startTemporaryCarrier(o.maxExtraCarriers());
         }
         return busy;
