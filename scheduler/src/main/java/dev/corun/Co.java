@@ -1,5 +1,6 @@
 package dev.corun;
 
+import dev.corun.internal.Batch;
 import dev.corun.internal.Blocking;
 import dev.corun.internal.Coroutine;
 import dev.corun.internal.CorunRuntime;
@@ -8,7 +9,12 @@ import dev.corun.internal.Preemption;
 import dev.corun.internal.Run;
 import dev.corun.internal.ThreadWaiter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 
 /**
  * Swoole's {@code Co} / {@code Coroutine} for Java: start coroutines, wait for them, and ask
@@ -213,6 +219,82 @@ public final class Co {
     public static void defer(Runnable action) {
         Objects.requireNonNull(action, "action");
         current("Co.defer()").defer(action);
+    }
+
+    // ---- batch helpers ------------------------------------------------------------------------------
+
+    /**
+     * Swoole's {@code Coroutine\batch}: runs every task in its own coroutine and waits until all
+     * have finished or {@code timeout} passes (null or negative: no limit). Returns each finished
+     * task's value under its key, in the tasks' iteration order; a task still running at the
+     * timeout is cancelled and gives no value (its key is absent). If tasks threw, the first
+     * exception is thrown once the wait is over (the others suppressed into it; checked ones
+     * wrapped in a {@link java.util.concurrent.CompletionException}).
+     *
+     * <pre>{@code
+     * Map<String, String> pages = Co.batch(Map.of(
+     *         "a", () -> fetch("a"),
+     *         "b", () -> fetch("b")), Duration.ofSeconds(1));
+     * }</pre>
+     */
+    public static <K, V> Map<K, V> batch(Map<K, ? extends Callable<? extends V>> tasks, Duration timeout) {
+        Objects.requireNonNull(tasks, "tasks");
+        Blocking.check("Co.batch()", "coBatch()");
+        List<K> keys = new ArrayList<>(tasks.keySet());
+        List<Callable<? extends V>> calls = new ArrayList<>();
+        for (K k : keys) {
+            calls.add(Objects.requireNonNull(tasks.get(k), () -> "task for key " + k));
+        }
+        Batch<V> b = Batch.start(calls, timeout);
+        Map<K, V> out = new LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (b.finished(i)) {
+                out.put(keys.get(i), b.value(i));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Swoole's {@code Coroutine\parallel}: runs {@code body} in {@code n} coroutines at once and
+     * waits for all of them; if any threw, the first exception is thrown after all have ended.
+     */
+    public static void parallel(int n, CoRunnable body) {
+        Objects.requireNonNull(body, "body");
+        if (n < 0) {
+            throw new IllegalArgumentException("parallel needs n >= 0, got " + n);
+        }
+        Blocking.check("Co.parallel()", "coParallel()");
+        List<Callable<Object>> calls = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            calls.add(() -> {
+                body.run();
+                return null;
+            });
+        }
+        Batch.start(calls, null);
+    }
+
+    /**
+     * Swoole's {@code Coroutine\map}: applies {@code fn} to every element in its own coroutine
+     * and returns the results in the list's order; an element whose call had not finished at
+     * the timeout is cancelled and gives null (use {@link #batch} to tell that from a null
+     * result). Exceptions as in {@link #batch}.
+     */
+    public static <T, R> List<R> map(List<T> list, CoFunction<? super T, ? extends R> fn, Duration timeout) {
+        Objects.requireNonNull(list, "list");
+        Objects.requireNonNull(fn, "fn");
+        Blocking.check("Co.map()", "coMap()");
+        List<Callable<R>> calls = new ArrayList<>();
+        for (T element : list) {
+            calls.add(() -> fn.apply(element));
+        }
+        Batch<R> b = Batch.start(calls, timeout);
+        List<R> out = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            out.add(b.finished(i) ? b.value(i) : null);
+        }
+        return out;
     }
 
     // ---- settings, context, exit ------------------------------------------------------------------
