@@ -3,9 +3,10 @@
 package dev.corun
 
 import dev.corun.internal.ContinuationWaiter
-import dev.corun.internal.CorunElement
 import dev.corun.internal.CorunRuntime
 import dev.corun.internal.GoCoroutine
+import dev.corun.internal.KotlinCoroutine
+import dev.corun.internal.MainCoroutine
 import dev.corun.internal.Join
 import dev.corun.internal.Preemption
 import dev.corun.internal.Waiter
@@ -37,7 +38,7 @@ import kotlin.time.toKotlinDuration
 public fun <T> corun(block: suspend CoroutineScope.() -> T): T {
     val rt = CorunRuntime.get()
     val run = rt.newRun()
-    val co = GoCoroutine<T>(rt.newKotlinMain(run), rt.scheduler())
+    val co = MainCoroutine<T>(rt.newKotlinMain(run), rt.scheduler())
     rt.bindKotlin(co.record, co)
     co.start(CoroutineStart.ATOMIC, co, block)
     rt.await(run)
@@ -62,7 +63,7 @@ public fun <T> corun(block: suspend CoroutineScope.() -> T): T {
  */
 public fun CoroutineScope.go(name: String? = null, block: suspend CoroutineScope.() -> Unit): CoJob {
     val rt = CorunRuntime.get()
-    val parent = coroutineContext[CorunElement]?.record ?: dev.corun.internal.Coroutine.current()
+    val parent = coroutineContext[KotlinCoroutine] ?: dev.corun.internal.Coroutine.current()
     val scheduler = rt.scheduler()
     val co = GoCoroutine<Unit>(rt.newKotlin(parent, name), scheduler)
     rt.bindKotlin(co.record, co)

@@ -1,6 +1,5 @@
 package dev.corun.internal;
 
-import dev.corun.CoRunnable;
 import dev.corun.Context;
 import dev.corun.ExitException;
 import java.lang.invoke.MethodHandles;
@@ -13,20 +12,18 @@ import kotlinx.coroutines.Job;
 
 /**
  * The record of one coroutine, Java or Kotlin: id, parent id, start time, the run it belongs
- * to, and what is created only on use (name, {@link Context}, defers, joiners).
- *
- * <p>A Java coroutine's record is also the {@link Runnable} of its virtual thread and that
- * thread's {@link Thread.UncaughtExceptionHandler}: {@link #current()} finds the record from
- * inside the virtual thread with one field read, and nothing per coroutine is spent on a
- * thread-local. A Kotlin coroutine's record is published on the thread that resumes it by its
- * context element ({@link #enterKotlin}/{@link #exitKotlin}): a carrier field on carriers, a
- * thread-local elsewhere.
+ * to, and what is created only on use (name, {@link Context}, defers, joiners). Two kinds:
+ * {@link JavaCoroutine}, which is also its virtual thread's body, and the Kotlin
+ * {@code KotlinCoroutine}, which is also the context element that publishes it on the thread
+ * resuming it ({@link #enterKotlin}/{@link #exitKotlin}: a carrier field on carriers, a
+ * thread-local elsewhere). Each kind is one object per coroutine, which matters when a million
+ * are parked.
  *
  * <p>Life cycle: created and counted (runtime, run) by the starter; registered in the table
  * before it can run; {@link #finish} runs defers, clears the context, unregisters, wakes
  * joiners and only then uncounts it from its run.
  */
-public final class Coroutine implements Runnable, Thread.UncaughtExceptionHandler {
+public abstract class Coroutine {
     private static final System.Logger LOG = System.getLogger("dev.corun");
     private static final ThreadLocal<Coroutine> FOREIGN = new ThreadLocal<>();
 
@@ -43,7 +40,6 @@ public final class Coroutine implements Runnable, Thread.UncaughtExceptionHandle
     final long pcid;
     final long startNanos;
     final Run run;
-    private final CoRunnable body;
     /** The virtual thread of a Java coroutine, the {@link Job} of a Kotlin one. */
     private Object handle;
     volatile boolean done;
@@ -51,11 +47,10 @@ public final class Coroutine implements Runnable, Thread.UncaughtExceptionHandle
     volatile Waiter waiter;
     @SuppressWarnings("unused") private volatile Extras extras;
 
-    Coroutine(long cid, long pcid, Run run, CoRunnable body) {
+    protected Coroutine(long cid, long pcid, Run run) {
         this.cid = cid;
         this.pcid = pcid;
         this.run = run;
-        this.body = body;
         this.startNanos = System.nanoTime();
     }
 
@@ -69,7 +64,7 @@ public final class Coroutine implements Runnable, Thread.UncaughtExceptionHandle
     public static Coroutine current() {
         Thread t = Thread.currentThread();
         if (t.isVirtual()) {
-            if (t.getUncaughtExceptionHandler() instanceof Coroutine co) {
+            if (t.getUncaughtExceptionHandler() instanceof JavaCoroutine co) {
                 return co;
             }
         } else if (t instanceof Carrier c) {
@@ -104,18 +99,6 @@ public final class Coroutine implements Runnable, Thread.UncaughtExceptionHandle
     }
 
     // ---- running ----------------------------------------------------------------------------
-
-    /** The body of a Java coroutine's virtual thread. */
-    @Override
-    public void run() {
-        Throwable failure = null;
-        try {
-            body.run();
-        } catch (Throwable t) {
-            failure = t;
-        }
-        finish(failure);
-    }
 
     /**
      * Ends the coroutine: defers (LIFO), failure report, context cleared, unregistered, joiners
@@ -175,12 +158,6 @@ public final class Coroutine implements Runnable, Thread.UncaughtExceptionHandle
         if (run != null) {
             run.fail(failure);
         }
-    }
-
-    /** Should not happen: the body catches everything. Reported rather than lost. */
-    @Override
-    public void uncaughtException(Thread t, Throwable e) {
-        LOG.log(System.Logger.Level.ERROR, "Exception escaped coroutine " + cid, e);
     }
 
     // ---- per-coroutine state ------------------------------------------------------------------

@@ -77,7 +77,8 @@ public final class CorunRuntime {
     public long go(String name, CoRunnable body) {
         Scheduler s = scheduler();
         Coroutine parent = Coroutine.current();
-        Coroutine co = newRecord(parent, parent == null ? null : parent.run, body);
+        JavaCoroutine co = newRecord(parent, parent == null ? null : parent.run,
+                (cid, pcid, run) -> new JavaCoroutine(cid, pcid, run, body));
         Thread t = threads.newThread(co);
         t.setUncaughtExceptionHandler(co);
         if (name != null) {
@@ -91,9 +92,9 @@ public final class CorunRuntime {
     }
 
     /** Creates the record of a Kotlin coroutine started from {@code parent} (null if none); the caller binds its job and starts it. */
-    public Coroutine newKotlin(Coroutine parent, String name) {
+    public KotlinCoroutine newKotlin(Coroutine parent, String name) {
         scheduler();
-        Coroutine co = newRecord(parent, parent == null ? null : parent.run, null);
+        KotlinCoroutine co = newRecord(parent, parent == null ? null : parent.run, KotlinCoroutine::new);
         if (name != null) {
             co.name(name);
         }
@@ -106,7 +107,12 @@ public final class CorunRuntime {
         register(co);
     }
 
-    private Coroutine newRecord(Coroutine parent, Run run, CoRunnable body) {
+    /** Makes the record of a kind of coroutine once its id is known. */
+    private interface RecordFactory<C extends Coroutine> {
+        C create(long cid, long pcid, Run run);
+    }
+
+    private <C extends Coroutine> C newRecord(Coroutine parent, Run run, RecordFactory<C> kind) {
         int max = options.maxCoroutines();
         int n = alive.incrementAndGet();
         if (n > max) {
@@ -121,7 +127,7 @@ public final class CorunRuntime {
         if (run != null) {
             run.started();
         }
-        return new Coroutine(lastCid.incrementAndGet(), parent == null ? -1 : parent.cid, run, body);
+        return kind.create(lastCid.incrementAndGet(), parent == null ? -1 : parent.cid, run);
     }
 
     private void register(Coroutine co) {
@@ -151,7 +157,7 @@ public final class CorunRuntime {
     /** Starts the main Java coroutine of a run. */
     public long goMain(Run run, CoRunnable body) {
         Scheduler s = scheduler();
-        Coroutine co = newMainRecord(run, body);
+        JavaCoroutine co = newMainRecord(run, (cid, pcid, r) -> new JavaCoroutine(cid, pcid, r, body));
         Thread t = threads.newThread(co);
         t.setUncaughtExceptionHandler(co);
         co.bind(t);
@@ -161,15 +167,15 @@ public final class CorunRuntime {
     }
 
     /** Creates the record of the main Kotlin coroutine of a run. */
-    public Coroutine newKotlinMain(Run run) {
+    public KotlinCoroutine newKotlinMain(Run run) {
         scheduler();
-        return newMainRecord(run, null);
+        return newMainRecord(run, KotlinCoroutine::new);
     }
 
     /** A run whose main coroutine cannot start (the coroutine limit) is dropped before the error propagates. */
-    private Coroutine newMainRecord(Run run, CoRunnable body) {
+    private <C extends Coroutine> C newMainRecord(Run run, RecordFactory<C> kind) {
         try {
-            return newRecord(null, run, body);
+            return newRecord(null, run, kind);
         } catch (RuntimeException e) {
             runs.remove(run);
             throw e;

@@ -55,6 +55,6 @@ public class ContinuationWaiter(
 
         /** The corun record of the calling Kotlin coroutine, or null. */
         public suspend fun currentRecord(): Coroutine? =
-            coroutineContext[CorunElement]?.record ?: Coroutine.current()
+            coroutineContext[KotlinCoroutine] ?: Coroutine.current()
     }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class CoroutineTableTest {
     private static Coroutine record(long cid) {
-        return new Coroutine(cid, -1, null, () -> {});
+        return new JavaCoroutine(cid, -1, null, () -> {});
     }
 
     /** Random adds and removes checked against a HashMap, through growth, shrinking and backward-shift deletes. */
