@@ -13,7 +13,6 @@ import dev.corun.internal.Waiter
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Job
-import kotlinx.coroutines.withTimeoutOrNull
 import kotlinx.coroutines.yield
 import kotlin.time.Duration
 import kotlin.time.toKotlinDuration
@@ -109,9 +108,7 @@ public suspend fun coSleep(duration: Duration) {
         yield()
         return
     }
-    withTimeoutOrNull(duration) {
-        ContinuationWaiter.suspendIn("coSleep($duration)", indefinite = false, null) { null }
-    }
+    ContinuationWaiter.suspendIn("coSleep($duration)", duration.inWholeNanoseconds, null) { null }
 }
 
 /** [coSleep] taking a `java.time.Duration`. */
@@ -136,20 +133,18 @@ public suspend fun checkpoint() {
  */
 public suspend fun coJoin(cids: LongArray, timeout: Duration? = null): Status {
     val blocker = "coJoin(${cids.contentToString()})"
-    if (timeout == null || timeout.isNegative()) {
-        return joinSuspending(cids, blocker, indefinite = true)
-    }
     if (timeout == Duration.ZERO) {
         return pollJoin(cids, blocker)
     }
-    return withTimeoutOrNull(timeout) { joinSuspending(cids, blocker, indefinite = false) } ?: Status.TIMEOUT
-}
-
-private suspend fun joinSuspending(cids: LongArray, blocker: String, indefinite: Boolean): Status =
-    ContinuationWaiter.suspendIn(blocker, indefinite, null) { w ->
+    return ContinuationWaiter.suspendIn(blocker, timeout.toNanosOrForever(), null) { w ->
         val join = Join.register(cids, w)
         Runnable { join.unregister() }
     }.result()
+}
+
+/** A corun timeout in nanoseconds: null or negative means no timeout (-1). */
+internal fun Duration?.toNanosOrForever(): Long =
+    if (this == null || isNegative()) -1 else inWholeNanoseconds
 
 /** `coJoin(cids, ZERO)`: OK if every target has already ended, else TIMEOUT, as `Co.join(cids, Duration.ZERO)`. */
 private fun pollJoin(cids: LongArray, blocker: String): Status {

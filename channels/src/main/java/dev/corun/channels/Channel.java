@@ -2,6 +2,7 @@ package dev.corun.channels;
 
 import dev.corun.Status;
 import dev.corun.internal.Blocking;
+import dev.corun.internal.RunScope;
 import dev.corun.internal.ThreadWaiter;
 import dev.corun.internal.Waiter;
 import dev.corun.internal.WaiterQueue;
@@ -51,7 +52,9 @@ import java.util.function.Function;
  * buffered, senders only while the buffer is full (a rendezvous channel's buffer is always
  * full); a waiter leaves its queue when claimed, or by its own side after a timeout or cancel.
  * A waiter is claimed under the monitor (its element handed over atomically with the claim)
- * and woken after the monitor is released, so no resumed coroutine runs inside it. An element
+ * and woken after the monitor is released, so no resumed coroutine runs inside it. Waits count
+ * for the deadlock check only while the channel is used inside the run that made it
+ * ({@link RunScope}). An element
  * handed to a Kotlin receiver cancelled before it could resume is given back to the channel
  * ahead of the buffer ({@link #giveBack}), so cancellation never loses an element.
  *
@@ -72,6 +75,7 @@ public class Channel<T> {
     private final WaiterQueue receivers = new WaiterQueue();
     private final WaiterQueue senders = new WaiterQueue();
     private boolean closed;
+    private final RunScope scope = new RunScope();
 
     /**
      * @param capacity 0 for a rendezvous channel, otherwise how many elements it buffers.
@@ -241,6 +245,7 @@ public class Channel<T> {
      * waiting. CLOSED if closed.
      */
     Status send(Object element, Waiter waiting) {
+        scope.touch(waiting);
         Waiter woken = null;
         Status s;
         synchronized (this) {
@@ -272,6 +277,7 @@ public class Channel<T> {
      * closed and drained; otherwise {@link #EMPTY}, having queued {@code waiting} if given.
      */
     Object receive(Waiter waiting) {
+        scope.touch(waiting);
         Waiter woken = null;
         Object element;
         synchronized (this) {
@@ -321,6 +327,7 @@ public class Channel<T> {
      * then loses, the sender's element is given back to the channel (it was sent, into the channel).
      */
     Registration registerReceive(Waiter clause) {
+        scope.touch(clause);
         Waiter woken = null;
         Registration r;
         synchronized (this) {
@@ -369,6 +376,7 @@ public class Channel<T> {
      * won; otherwise the clause is queued offering the element.
      */
     Registration registerSend(Waiter clause, Object element) {
+        scope.touch(clause);
         Waiter woken = null;
         Registration r;
         synchronized (this) {

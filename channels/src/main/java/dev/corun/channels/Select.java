@@ -176,5 +176,10 @@ public final class Select {
         public Object waitIdentity() {
             return main;
         }
+
+        @Override
+        public void dependsOutsideRun() {
+            main.dependsOutsideRun();
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.corun.channels;
 
 import dev.corun.Status;
 import dev.corun.internal.Blocking;
+import dev.corun.internal.RunScope;
 import dev.corun.internal.ThreadWaiter;
 import dev.corun.internal.Waiter;
 import dev.corun.internal.WaiterQueue;
@@ -36,6 +37,7 @@ import java.util.List;
 public class WaitGroup {
     private int count;
     private final WaiterQueue waiters = new WaiterQueue();
+    private final RunScope scope = new RunScope();
 
     public WaitGroup() {}
 
@@ -55,6 +57,7 @@ public class WaitGroup {
      * @throws IllegalStateException if the count would go below zero
      */
     public void add(int delta) {
+        scope.touch(null);
         List<Waiter> woken = null;
         synchronized (this) {
             long next = (long) count + delta;
@@ -120,6 +123,7 @@ public class WaitGroup {
 
     /** OK if the count is zero now; else queues {@code w} and returns null, or TIMEOUT with no waiter. */
     Status enqueue(Waiter w) {
+        scope.touch(w);
         synchronized (this) {
             if (count == 0) {
                 return Status.OK;

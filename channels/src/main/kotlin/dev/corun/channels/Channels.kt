@@ -10,13 +10,16 @@ import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow
-import kotlinx.coroutines.withTimeoutOrNull
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.ensureActive
+import kotlinx.coroutines.isActive
 import kotlin.time.Duration
 import kotlin.time.toKotlinDuration
 
 /**
  * Sends [element], suspending while the channel is full (on a rendezvous channel: until a
- * receiver takes it). Throws [ChannelClosedException] if the channel is closed.
+ * receiver takes it). Throws [ChannelClosedException] if the channel is closed. As with
+ * kotlinx's `send`, a send cancelled while suspended may already have delivered its element.
  *
  * ```
  * val ch = Channel<Int>(0)
@@ -39,7 +42,12 @@ public suspend fun <T : Any> Channel<T>.send(element: T, timeout: Duration?): St
 public suspend fun <T : Any> Channel<T>.send(element: T, timeout: java.time.Duration?): Status =
     sendSuspending(element, timeout?.toKotlinDuration())
 
-/** Receives the oldest element, suspending while the channel is empty; throws [ChannelClosedException] once it is closed and drained. */
+/**
+ * Receives the oldest element, suspending while the channel is empty; throws
+ * [ChannelClosedException] once it is closed and drained. For a time limit use
+ * `receive(timeout)`: wrapping this in kotlinx's `withTimeoutOrNull` can drop an element that
+ * arrives as the time runs out.
+ */
 public suspend fun <T : Any> Channel<T>.receive(): T {
     val r = receiveCatching()
     return if (r.isOk) r.value() else throw ChannelClosedException("receive on a closed, drained channel")
@@ -63,45 +71,42 @@ public fun <T : Any> Channel<T>.asFlow(): Flow<T> = flow {
     while (true) {
         val r = receiveCatching()
         if (!r.isOk) break
-        emit(r.value())
+        val element = r.value()
+        if (!currentCoroutineContext().isActive) {
+            giveBack(element) // taken without suspending, but emit() would throw the cancellation before handing it on
+            currentCoroutineContext().ensureActive()
+        }
+        emit(element)
     }
 }
 
 private suspend fun Channel<*>.sendSuspending(element: Any, timeout: Duration?): Status {
     val fast = send(element, null)
-    if (fast != Status.TIMEOUT) return fast
-    if (timeout == null || timeout.isNegative()) return suspendSend(element, indefinite = true)
-    if (timeout == Duration.ZERO) return Status.TIMEOUT
-    return withTimeoutOrNull(timeout) { suspendSend(element, indefinite = false) } ?: Status.TIMEOUT
-}
-
-private suspend fun Channel<*>.suspendSend(element: Any, indefinite: Boolean): Status =
-    ContinuationWaiter.suspendIn("Channel.send()", indefinite, null) { w ->
+    if (fast != Status.TIMEOUT || timeout == Duration.ZERO) return fast
+    return ContinuationWaiter.suspendIn("Channel.send()", timeout.toNanosOrForever(), null) { w ->
         val s = send(element, w)
         if (s != null) w.complete(s, null)
         Runnable { forget(w) }
     }.result()
+}
 
 @Suppress("UNCHECKED_CAST")
 private suspend fun <T : Any> Channel<T>.receiveSuspending(timeout: Duration?): Channel.Result<T> {
     val fast = receive(null)
     if (fast === Channel.EMPTY) {
-        val w = when {
-            timeout == null || timeout.isNegative() -> suspendReceive(indefinite = true)
-            timeout == Duration.ZERO -> return Channel.Result.timeout()
-            else -> withTimeoutOrNull(timeout) { suspendReceive(indefinite = false) } ?: return Channel.Result.timeout()
+        if (timeout == Duration.ZERO) return Channel.Result.timeout()
+        val w = ContinuationWaiter.suspendIn("Channel.receive()", timeout.toNanosOrForever(), { element -> giveBack(element) }) { w ->
+            val r = receive(w)
+            if (r !== Channel.EMPTY) w.complete(if (r === Channel.CLOSED) Status.CLOSED else Status.OK, r.takeIf { it !== Channel.CLOSED })
+            Runnable { forget(w) }
         }
         return if (w.result() == Status.OK) Channel.Result.ok(w.value() as T) else Channel.Result.failed(w.result())
     }
     return if (fast === Channel.CLOSED) Channel.Result.closed() else Channel.Result.ok(fast as T)
 }
 
-private suspend fun Channel<*>.suspendReceive(indefinite: Boolean) =
-    ContinuationWaiter.suspendIn("Channel.receive()", indefinite, { element -> giveBack(element) }) { w ->
-        val r = receive(w)
-        if (r !== Channel.EMPTY) w.complete(if (r === Channel.CLOSED) Status.CLOSED else Status.OK, r.takeIf { it !== Channel.CLOSED })
-        Runnable { forget(w) }
-    }
+/** A corun timeout in nanoseconds: null or negative means no timeout (-1). */
+internal fun Duration?.toNanosOrForever(): Long = if (this == null || isNegative()) -1 else inWholeNanoseconds
 
 /**
  * Suspends until the group's count is zero, or [timeout] passes (`null` or negative: forever):
@@ -115,20 +120,16 @@ private suspend fun Channel<*>.suspendReceive(indefinite: Boolean) =
  */
 public suspend fun WaitGroup.wait(timeout: Duration? = null): Status {
     if (enqueue(null) == Status.OK) return Status.OK
-    if (timeout == null || timeout.isNegative()) return suspendWait(indefinite = true)
     if (timeout == Duration.ZERO) return Status.TIMEOUT
-    return withTimeoutOrNull(timeout) { suspendWait(indefinite = false) } ?: Status.TIMEOUT
-}
-
-/** [wait] with a `java.time.Duration` timeout. */
-public suspend fun WaitGroup.wait(timeout: java.time.Duration?): Status = wait(timeout?.toKotlinDuration())
-
-private suspend fun WaitGroup.suspendWait(indefinite: Boolean): Status =
-    ContinuationWaiter.suspendIn("WaitGroup.wait()", indefinite, null) { w ->
+    return ContinuationWaiter.suspendIn("WaitGroup.wait()", timeout.toNanosOrForever(), null) { w ->
         val s = enqueue(w)
         if (s != null) w.complete(s, null)
         Runnable { forget(w) }
     }.result()
+}
+
+/** [wait] with a `java.time.Duration` timeout. */
+public suspend fun WaitGroup.wait(timeout: java.time.Duration?): Status = wait(timeout?.toKotlinDuration())
 
 /** Suspends until every child registered on the barrier has finished, or [timeout] passes: OK or TIMEOUT. */
 public suspend fun Barrier.wait(timeout: Duration? = null): Status = group().wait(timeout)

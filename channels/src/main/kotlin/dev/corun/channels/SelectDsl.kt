@@ -3,7 +3,6 @@ package dev.corun.channels
 import dev.corun.Status
 import dev.corun.internal.ContinuationWaiter
 import dev.corun.internal.Waiter
-import kotlinx.coroutines.withTimeoutOrNull
 import kotlin.time.Duration
 
 /**
@@ -70,12 +69,8 @@ public class SelectBuilder<R> internal constructor() {
         val polled = poll()
         if (polled != null) return handlers[polled.index()](polled)
         val t = timeout
-        val fired = when {
-            t == null -> suspendSelect(indefinite = true)
-            t.isNegative() || t == Duration.ZERO -> null
-            else -> withTimeoutOrNull(t) { suspendSelect(indefinite = false) }
-        }
-        return if (fired != null) handlers[fired.index()](fired) else onTimeout!!()
+        val fired = if (t != null && (t.isNegative() || t == Duration.ZERO)) null else suspendSelect(t.toNanosOrForever())
+        return if (fired != null && fired.index() >= 0) handlers[fired.index()](fired) else onTimeout!!()
     }
 
     /** One pass over the clauses without waiting: the clause that fired, or null. */
@@ -88,15 +83,15 @@ public class SelectBuilder<R> internal constructor() {
         return select.finish(probe, reg.queued()).takeIf { it.index() >= 0 }
     }
 
-    private suspend fun suspendSelect(indefinite: Boolean): Select.Fired {
+    private suspend fun suspendSelect(timeoutNanos: Long): Select.Fired {
         var clauses: Array<Select.Clause?> = emptyArray()
-        val main = ContinuationWaiter.suspendIn("select { }", indefinite, ::giveBackUndelivered) { w ->
+        val main = ContinuationWaiter.suspendIn("select { }", timeoutNanos, ::giveBackUndelivered) { w ->
             val reg = select.register(w, true)
             clauses = reg.queued()
             if (reg.firedNow()) w.wake() // completed here, by this coroutine: nobody else will wake it
             Runnable { select.finish(w, clauses) }
         }
-        return select.finish(main, clauses)
+        return select.finish(main, clauses) // index -1 when it timed out
     }
 
     /** An element received for a coroutine cancelled before it could resume goes back to its channel. */

@@ -16,8 +16,9 @@ import java.lang.invoke.VarHandle;
  * last; the waiting side reads {@link #result()} and then {@link #value()}.
  *
  * <p>A waiter may stand for one clause of a wait on several primitives (a select): such a
- * subclass overrides {@link #claim}, {@link #isCompleted} and {@link #wake} to act on the one
- * waiter of the whole wait, so exactly one clause can win.
+ * subclass overrides {@link #claim}, {@link #isCompleted}, {@link #wake} and
+ * {@link #dependsOutsideRun} to act on the one waiter of the whole wait, so exactly one clause
+ * can win.
  *
  * <p>Deadlock accounting: a coroutine of a deadlock-checked run that waits with no timeout
  * calls {@link #beginIndefiniteWait()}, which counts it as blocked in its run; the completer
@@ -38,6 +39,8 @@ public abstract class Waiter {
     private Object value;
     /** What the waiting side offers, e.g. a blocked sender's element; set before the waiter is queued. */
     private Object offered;
+    /** The timer that will complete this wait with TIMEOUT, if it has a timeout; cancelled once completed. */
+    private volatile java.util.concurrent.ScheduledFuture<?> timer;
     /** Links of the {@link WaiterQueue} this waiter is in, guarded by the queue owner's lock. */
     Waiter prev;
     Waiter next;
@@ -66,8 +69,36 @@ public abstract class Waiter {
      * counted as blocked, since the run's deadlock check cannot tell whether that coroutine will
      * make progress. Call before {@link #beginIndefiniteWait()}.
      */
-    public final void dependsOutsideRun() {
+    public void dependsOutsideRun() {
         dependsOutsideRun = true;
+    }
+
+    /**
+     * Gives this wait a timeout: after {@code nanos} it is completed with TIMEOUT (if nothing
+     * completed it first) and then {@code undo} runs (to leave the primitive's queue). The
+     * outcome is decided by the waiter's claim alone, so an event racing the timeout is never
+     * lost. Call once the waiter is visible to completers.
+     */
+    public final void timeoutAfter(long nanos, Runnable undo) {
+        showInBackTrace();
+        if (!isCompleted()) {
+            timer = Timers.schedule(nanos, () -> {
+                if (complete(Status.TIMEOUT, null) && undo != null) {
+                    undo.run();
+                }
+            });
+            if (isCompleted()) {
+                cancelTimeout(); // completed while the timer was being set
+            }
+        }
+    }
+
+    /** Drops the timer once the wait is over, so a finished wait costs the timer queue nothing. */
+    public final void cancelTimeout() {
+        java.util.concurrent.ScheduledFuture<?> t = timer;
+        if (t != null) {
+            t.cancel(false);
+        }
     }
 
     /** A timed wait: shows it in {@code Co.getBackTrace} of its owner until it completes. */

@@ -29,26 +29,33 @@ public class ContinuationWaiter(
         /**
          * Suspends the calling coroutine in a corun primitive and returns its waiter, completed.
          * [register] hands the waiter to the primitive (which may complete it at once) and returns
-         * what to undo if the wait is cancelled. With [indefinite], the wait counts for deadlock
-         * detection. [onUndelivered] receives a value handed over with OK to a coroutine that was
-         * cancelled before it could resume, so the primitive can take it back.
+         * what to undo if the wait ends without the primitive (timeout, cancellation).
+         * [timeoutNanos] < 0 waits with no timeout and counts for deadlock detection; otherwise
+         * the waiter times itself out (see [Waiter.timeoutAfter]). [onUndelivered] receives a
+         * value handed over with OK to a coroutine that was cancelled before it could resume, so
+         * the primitive can take it back.
          */
         public suspend inline fun suspendIn(
             blocker: String,
-            indefinite: Boolean,
+            timeoutNanos: Long,
             noinline onUndelivered: ((Any?) -> Unit)?,
             crossinline register: (Waiter) -> Runnable?,
         ): Waiter {
             val owner = currentRecord()
+            val countable = timeoutNanos < 0 && isOwnStrand(owner)
             var waiter: Waiter? = null
-            suspendCancellableCoroutine { cont ->
-                val w = ContinuationWaiter(owner, blocker, cont, onUndelivered)
-                waiter = w
-                val undo = register(w)
-                if (indefinite) w.beginIndefiniteWait() else w.showInBackTrace()
-                cont.invokeOnCancellation {
-                    if (w.complete(Status.CANCELED, null)) undo?.run()
+            try {
+                suspendCancellableCoroutine { cont ->
+                    val w = ContinuationWaiter(owner, blocker, cont, onUndelivered)
+                    waiter = w
+                    val undo = register(w)
+                    if (timeoutNanos >= 0) w.timeoutAfter(timeoutNanos, undo) else if (countable) w.beginIndefiniteWait()
+                    cont.invokeOnCancellation {
+                        if (w.complete(Status.CANCELED, null)) undo?.run()
+                    }
                 }
+            } finally {
+                waiter?.cancelTimeout()
             }
             return waiter!!
         }
@@ -56,5 +63,18 @@ public class ContinuationWaiter(
         /** The corun record of the calling Kotlin coroutine, or null. */
         public suspend fun currentRecord(): Coroutine? =
             coroutineContext[KotlinCoroutine] ?: Coroutine.current()
+
+        /**
+         * Whether a wait here is the corun coroutine's own (its job, with no kotlinx children
+         * running beside it), so the run's deadlock check may count it. A `launch` child or a
+         * `coroutineScope` block shares its parent's record; counting their waits as the
+         * record's would count one coroutine as asleep while another strand of it still runs,
+         * so they are not counted (a deadlock there goes unreported rather than misreported).
+         */
+        public suspend fun isOwnStrand(owner: Coroutine?): Boolean {
+            if (owner !is KotlinCoroutine) return true
+            val job = coroutineContext[kotlinx.coroutines.Job] ?: return false
+            return job === owner.job() && job.children.none()
+        }
     }
 }
