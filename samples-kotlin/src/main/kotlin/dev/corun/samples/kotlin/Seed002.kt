@@ -8,7 +8,7 @@
 package dev.corun.samples.kotlin
 
 /** Runs the four samples, each under a heading. */
-public fun main() {
+public fun showSeed002() {
     println("corun samples (Kotlin) - seed 002: coroutine programming rules")
     heading(1, "exit() inside a coroutine is a catchable ExitException")
     showExitInCoroutine()
@@ -19,6 +19,9 @@ public fun main() {
     heading(4, "coroutines waiting on each other forever: the deadlock report")
     showDeadlockReport()
 }
+
+/** Runs [showSeed002]. */
+public fun main(): Unit = showSeed002()
 
 private fun heading(n: Int, title: String) {
     System.out.flush()
