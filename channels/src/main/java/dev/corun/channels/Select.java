@@ -29,6 +29,8 @@ import java.util.Objects;
  * }
  * }</pre>
  *
+ * <p>A {@code Select} keeps its clauses and can be awaited again, e.g. in a loop.
+ *
  * <p>Clauses are tried in the order they were added, so an earlier clause wins when several are
  * ready at once (like kotlinx's {@code select}). A receive clause on a closed, drained channel
  * fires with status CLOSED; so does a send clause on a closed channel.
