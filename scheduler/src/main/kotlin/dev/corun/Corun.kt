@@ -108,7 +108,7 @@ public suspend fun coSleep(duration: Duration) {
         yield()
         return
     }
-    ContinuationWaiter.suspendIn("coSleep($duration)", duration.inWholeNanoseconds, null) { null }
+    ContinuationWaiter.suspendIn("coSleep($duration)", duration.inWholeNanoseconds) { null }
 }
 
 /** [coSleep] taking a `java.time.Duration`. */
@@ -136,7 +136,7 @@ public suspend fun coJoin(cids: LongArray, timeout: Duration? = null): Status {
     if (timeout == Duration.ZERO) {
         return pollJoin(cids, blocker)
     }
-    return ContinuationWaiter.suspendIn(blocker, timeout.toNanosOrForever(), null) { w ->
+    return ContinuationWaiter.suspendIn(blocker, timeout.toNanosOrForever()) { w ->
         val join = Join.register(cids, w)
         Runnable { join.unregister() }
     }.result()

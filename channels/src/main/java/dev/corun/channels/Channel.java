@@ -409,11 +409,12 @@ public class Channel<T> {
         return r;
     }
 
+    /** Given-back elements are served before the buffer, among themselves in the order they came back. */
     private void keepGivenBack(Object element) {
         if (givenBack == null) {
             givenBack = new ArrayDeque<>(2);
         }
-        givenBack.addFirst(element);
+        givenBack.addLast(element);
     }
 
     /** Claims the oldest waiter still waiting, handing it {@code value}; skips those that timed out or were cancelled. */

@@ -83,7 +83,7 @@ public fun <T : Any> Channel<T>.asFlow(): Flow<T> = flow {
 private suspend fun Channel<*>.sendSuspending(element: Any, timeout: Duration?): Status {
     val fast = send(element, null)
     if (fast != Status.TIMEOUT || timeout == Duration.ZERO) return fast
-    return ContinuationWaiter.suspendIn("Channel.send()", timeout.toNanosOrForever(), null) { w ->
+    return ContinuationWaiter.suspendIn("Channel.send()", timeout.toNanosOrForever()) { w ->
         val s = send(element, w)
         if (s != null) w.complete(s, null)
         Runnable { forget(w) }
@@ -95,7 +95,7 @@ private suspend fun <T : Any> Channel<T>.receiveSuspending(timeout: Duration?): 
     val fast = receive(null)
     if (fast === Channel.EMPTY) {
         if (timeout == Duration.ZERO) return Channel.Result.timeout()
-        val w = ContinuationWaiter.suspendIn("Channel.receive()", timeout.toNanosOrForever(), { element -> giveBack(element) }) { w ->
+        val w = ContinuationWaiter.suspendIn("Channel.receive()", timeout.toNanosOrForever()) { w ->
             val r = receive(w)
             if (r !== Channel.EMPTY) w.complete(if (r === Channel.CLOSED) Status.CLOSED else Status.OK, r.takeIf { it !== Channel.CLOSED })
             Runnable { forget(w) }
@@ -121,7 +121,7 @@ internal fun Duration?.toNanosOrForever(): Long = if (this == null || isNegative
 public suspend fun WaitGroup.wait(timeout: Duration? = null): Status {
     if (enqueue(null) == Status.OK) return Status.OK
     if (timeout == Duration.ZERO) return Status.TIMEOUT
-    return ContinuationWaiter.suspendIn("WaitGroup.wait()", timeout.toNanosOrForever(), null) { w ->
+    return ContinuationWaiter.suspendIn("WaitGroup.wait()", timeout.toNanosOrForever()) { w ->
         val s = enqueue(w)
         if (s != null) w.complete(s, null)
         Runnable { forget(w) }

@@ -85,18 +85,12 @@ public class SelectBuilder<R> internal constructor() {
 
     private suspend fun suspendSelect(timeoutNanos: Long): Select.Fired {
         var clauses: Array<Select.Clause?> = emptyArray()
-        val main = ContinuationWaiter.suspendIn("select { }", timeoutNanos, ::giveBackUndelivered) { w ->
+        val main = ContinuationWaiter.suspendIn("select { }", timeoutNanos) { w ->
             val reg = select.register(w, true)
             clauses = reg.queued()
             if (reg.firedNow()) w.wake() // completed here, by this coroutine: nobody else will wake it
             Runnable { select.finish(w, clauses) }
         }
         return select.finish(main, clauses) // index -1 when it timed out
-    }
-
-    /** An element received for a coroutine cancelled before it could resume goes back to its channel. */
-    private fun giveBackUndelivered(value: Any?) {
-        val f = value as? Select.Fired ?: return
-        if (f.status() == Status.OK && select.isReceive(f.index())) select.channel(f.index()).giveBack(f.value())
     }
 }

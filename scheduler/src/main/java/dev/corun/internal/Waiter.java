@@ -83,8 +83,11 @@ public abstract class Waiter {
         showInBackTrace();
         if (!isCompleted()) {
             timer = Timers.schedule(nanos, () -> {
-                if (complete(Status.TIMEOUT, null) && undo != null) {
-                    undo.run();
+                if (claim(Status.TIMEOUT, null)) {
+                    if (undo != null) {
+                        undo.run(); // leave the primitive before the waiting side can run and look at it
+                    }
+                    wake();
                 }
             });
             if (isCompleted()) {
@@ -145,6 +148,7 @@ public abstract class Waiter {
             }
         }
     }
+
 
     /** The wait this waiter belongs to: itself, or for a select's clause the select's waiter. Two waiters of one wait never pair up. */
     public Object waitIdentity() {

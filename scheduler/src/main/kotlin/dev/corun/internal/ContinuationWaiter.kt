@@ -1,61 +1,84 @@
 package dev.corun.internal
 
 import dev.corun.Status
-import kotlinx.coroutines.CancellableContinuation
-import kotlinx.coroutines.suspendCancellableCoroutine
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.DisposableHandle
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.ensureActive
+import kotlin.coroutines.Continuation
+import kotlin.coroutines.resume
+import kotlin.coroutines.suspendCoroutine
+import kotlinx.coroutines.InternalCoroutinesApi
 import kotlin.coroutines.coroutineContext
 
 /**
- * The [Waiter] of a suspended Kotlin coroutine: completing it resumes the continuation with
- * the [Status] (through the corun dispatcher, so a coroutine woken from a carrier runs next on
- * that carrier). Cancelling the coroutine completes it with [Status.CANCELED] first, so the
- * primitive it waited on forgets it and hands nothing to it.
+ * The [Waiter] of a suspended Kotlin coroutine: completing it resumes the continuation with the
+ * [Status] (through the corun dispatcher, so a coroutine woken from a carrier runs next on that
+ * carrier).
+ *
+ * The suspension is not kotlinx's prompt-cancellation kind: cancelling the coroutine is one
+ * more way to complete the waiter (with [Status.CANCELED], through the same claim as an event or
+ * a timeout), and [suspendIn] then throws the cancellation. So a wait that was completed by an
+ * event always returns what it got, even if its coroutine is cancelled a moment later (the
+ * cancellation shows at its next suspension); nothing handed over can be lost, and nothing is
+ * handed to a coroutine whose cancellation came first (Lincheck found that race in the
+ * prompt-cancellation version).
  */
 public class ContinuationWaiter(
     owner: Coroutine?,
     blocker: String,
-    private val cont: CancellableContinuation<Status>,
-    private val onUndelivered: ((Any?) -> Unit)?,
+    private val cont: Continuation<Status>,
 ) : Waiter(owner, blocker) {
 
     override fun wake() {
-        val status = result()
-        cont.resume(status) { _, _, _ -> if (status == Status.OK) onUndelivered?.invoke(value()) }
+        cont.resume(result())
     }
 
     override fun suspendedStack(): Array<StackTraceElement> = Coroutine.continuationStack(cont)
 
     public companion object {
         /**
-         * Suspends the calling coroutine in a corun primitive and returns its waiter, completed.
-         * [register] hands the waiter to the primitive (which may complete it at once) and returns
-         * what to undo if the wait ends without the primitive (timeout, cancellation).
-         * [timeoutNanos] < 0 waits with no timeout and counts for deadlock detection; otherwise
-         * the waiter times itself out (see [Waiter.timeoutAfter]). [onUndelivered] receives a
-         * value handed over with OK to a coroutine that was cancelled before it could resume, so
-         * the primitive can take it back.
+         * Suspends the calling coroutine in a corun primitive and returns its waiter, completed
+         * with OK, CLOSED or TIMEOUT; throws the coroutine's cancellation if it was cancelled
+         * before anything else completed the wait. [register] hands the waiter to the primitive
+         * (which may complete it at once) and returns what to undo if the wait ends without the
+         * primitive (timeout, cancellation). [timeoutNanos] < 0 waits with no timeout and counts
+         * for deadlock detection; otherwise the waiter times itself out ([Waiter.timeoutAfter]).
          */
+        @OptIn(InternalCoroutinesApi::class)
         public suspend inline fun suspendIn(
             blocker: String,
             timeoutNanos: Long,
-            noinline onUndelivered: ((Any?) -> Unit)?,
             crossinline register: (Waiter) -> Runnable?,
         ): Waiter {
+            val job = coroutineContext[Job]
+            job?.ensureActive()
             val owner = currentRecord()
             val countable = timeoutNanos < 0 && isOwnStrand(owner)
             var waiter: Waiter? = null
-            try {
-                suspendCancellableCoroutine { cont ->
-                    val w = ContinuationWaiter(owner, blocker, cont, onUndelivered)
+            var onCancel: DisposableHandle? = null
+            val status = try {
+                suspendCoroutine { cont ->
+                    val w = ContinuationWaiter(owner, blocker, cont)
                     waiter = w
                     val undo = register(w)
                     if (timeoutNanos >= 0) w.timeoutAfter(timeoutNanos, undo) else if (countable) w.beginIndefiniteWait()
-                    cont.invokeOnCancellation {
-                        if (w.complete(Status.CANCELED, null)) undo?.run()
+                    if (job != null && !w.isCompleted) {
+                        onCancel = job.invokeOnCompletion(onCancelling = true, invokeImmediately = true) {
+                            if (w.claim(Status.CANCELED, null)) {
+                                undo?.run()
+                                w.wake()
+                            }
+                        }
                     }
                 }
             } finally {
+                onCancel?.dispose()
                 waiter?.cancelTimeout()
+            }
+            if (status == Status.CANCELED) {
+                job?.ensureActive()
+                throw CancellationException("$blocker was cancelled")
             }
             return waiter!!
         }
@@ -73,7 +96,7 @@ public class ContinuationWaiter(
          */
         public suspend fun isOwnStrand(owner: Coroutine?): Boolean {
             if (owner !is KotlinCoroutine) return true
-            val job = coroutineContext[kotlinx.coroutines.Job] ?: return false
+            val job = coroutineContext[Job] ?: return false
             return job === owner.job() && job.children.none()
         }
     }
