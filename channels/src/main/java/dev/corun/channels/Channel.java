@@ -285,14 +285,7 @@ public class Channel<T> {
                 element = givenBack.pollFirst();
             } else if (count > 0) {
                 element = ring[head];
-                ring[head] = null;
-                head = (head + 1) % capacity;
-                count--;
-                woken = claimFirst(senders, null);
-                if (woken != null) {
-                    ring[(head + count) % capacity] = woken.offered();
-                    count++;
-                }
+                woken = dropHeadAndRefill();
             } else if ((woken = claimFirst(senders, null)) != null) {
                 element = woken.offered();
             } else if (closed) {
@@ -340,14 +333,7 @@ public class Channel<T> {
             } else if (count > 0) {
                 r = clause.claim(Status.OK, ring[head]) ? Registration.FIRED : Registration.LOST;
                 if (r == Registration.FIRED) {
-                    ring[head] = null;
-                    head = (head + 1) % capacity;
-                    count--;
-                    woken = claimFirst(senders, null);
-                    if (woken != null) {
-                        ring[(head + count) % capacity] = woken.offered();
-                        count++;
-                    }
+                    woken = dropHeadAndRefill();
                 }
             } else if ((sender = senders.claimFirst(Status.OK, null, clause.waitIdentity())) != null) {
                 woken = sender;
@@ -415,6 +401,22 @@ public class Channel<T> {
             givenBack = new ArrayDeque<>(2);
         }
         givenBack.addLast(element);
+    }
+
+    /**
+     * Under the monitor, once the buffer's head element has been taken: removes it and moves the
+     * oldest waiting sender's element into the freed slot. Returns that sender, to wake.
+     */
+    private Waiter dropHeadAndRefill() {
+        ring[head] = null;
+        head = (head + 1) % capacity;
+        count--;
+        Waiter sender = claimFirst(senders, null);
+        if (sender != null) {
+            ring[(head + count) % capacity] = sender.offered();
+            count++;
+        }
+        return sender;
     }
 
     /** Claims the oldest waiter still waiting, handing it {@code value}; skips those that timed out or were cancelled. */
