@@ -6,6 +6,15 @@ import dev.corun.CoJob
 import dev.corun.Status
 import dev.corun.go
 import dev.corun.internal.ContinuationWaiter
+import dev.corun.internal.Coroutine
+import dev.corun.internal.Waiter
+import kotlinx.coroutines.DisposableHandle
+import kotlinx.coroutines.InternalCoroutinesApi
+import kotlinx.coroutines.Job
+import kotlin.coroutines.Continuation
+import kotlin.coroutines.resume
+import kotlin.coroutines.resumeWithException
+import kotlin.coroutines.suspendCoroutine
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.flow.Flow
@@ -28,11 +37,12 @@ import kotlin.time.toKotlinDuration
  * ```
  */
 public suspend fun <T : Any> Channel<T>.send(element: T) {
-    when (val s = sendSuspending(element, null)) {
-        Status.OK -> return
-        Status.CLOSED -> throw ChannelClosedException("send on a closed channel")
-        else -> throw CancellationException("send ended with $s")
-    }
+    // The ready case allocates nothing; the wait is a tail call, so it suspends with the caller's
+    // own continuation (and its cached dispatched form) instead of a state machine per call.
+    val fast = send(element, null)
+    if (fast === Status.OK) return
+    if (fast === Status.CLOSED) throw ChannelClosedException("send on a closed channel")
+    return awaitSend<Unit>(element)
 }
 
 /** Sends [element], waiting at most [timeout] (`null` or negative: forever): OK, TIMEOUT or CLOSED. */
@@ -48,13 +58,87 @@ public suspend fun <T : Any> Channel<T>.send(element: T, timeout: java.time.Dura
  * `receive(timeout)`: wrapping this in kotlinx's `withTimeoutOrNull` can drop an element that
  * arrives as the time runs out.
  */
+@Suppress("UNCHECKED_CAST")
 public suspend fun <T : Any> Channel<T>.receive(): T {
-    val r = receiveCatching()
-    return if (r.isOk) r.value() else throw ChannelClosedException("receive on a closed, drained channel")
+    val fast = receive(null)
+    if (fast === Channel.CLOSED) throw ChannelClosedException("receive on a closed, drained channel")
+    if (fast !== Channel.EMPTY) return fast as T
+    return awaitReceive()
 }
 
 /** Receives the oldest element, or a result saying the channel is closed and drained. */
-public suspend fun <T : Any> Channel<T>.receiveCatching(): Channel.Result<T> = receiveSuspending(null)
+@Suppress("UNCHECKED_CAST")
+public suspend fun <T : Any> Channel<T>.receiveCatching(): Channel.Result<T> {
+    val fast = receive(null)
+    if (fast === Channel.EMPTY) return receiveSuspending(null)
+    return if (fast === Channel.CLOSED) Channel.Result.closed() else Channel.Result.ok(fast as T)
+}
+
+/** Generic in its result, which is always Unit: declared as Unit, kotlinc would give it a state machine of its own. */
+private suspend fun <R> Channel<*>.awaitSend(element: Any): R = suspendCoroutine { cont ->
+    val w = UntimedWait(this, cont, receiving = false)
+    val s = send(element, w)
+    if (s == null) w.parked() else if (w.claim(s, null)) w.wake()
+}
+
+private suspend fun <T> Channel<*>.awaitReceive(): T = suspendCoroutine { cont ->
+    val w = UntimedWait(this, cont, receiving = true)
+    val r = receive(w)
+    when {
+        r === Channel.EMPTY -> w.parked()
+        r === Channel.CLOSED -> if (w.claim(Status.CLOSED, null)) w.wake()
+        else -> if (w.claim(Status.OK, r)) w.wake()
+    }
+}
+
+/**
+ * The wait of an untimed Kotlin `send` or `receive`: it resumes the coroutine with the outcome
+ * itself (the element, Unit, or the exception), so the suspending call has no code after the
+ * suspension. Cancellation completes it like any other outcome (the claim decides), as in
+ * [ContinuationWaiter]: a wait that got its element returns it, and a cancelled one leaves the
+ * channel and is handed nothing.
+ */
+@OptIn(InternalCoroutinesApi::class)
+private class UntimedWait<R>(
+    private val channel: Channel<*>,
+    private val cont: Continuation<R>,
+    private val receiving: Boolean,
+) : Waiter(ContinuationWaiter.recordOf(cont.context), if (receiving) "Channel.receive()" else "Channel.send()"), (Throwable?) -> Unit {
+
+    @Volatile
+    private var onCancel: DisposableHandle? = null
+
+    /** Queued in the channel: counts for deadlock detection and listens for cancellation. */
+    fun parked() {
+        val context = cont.context
+        if (ContinuationWaiter.isOwnStrand(owner(), context)) beginIndefiniteWait()
+        val job = context[Job] ?: return
+        val handle = job.invokeOnCompletion(onCancelling = true, invokeImmediately = true, handler = this)
+        onCancel = handle
+        if (isCompleted) handle.dispose()
+    }
+
+    /** The coroutine is being cancelled. */
+    override fun invoke(cause: Throwable?) {
+        if (claim(Status.CANCELED, null)) {
+            channel.forget(this)
+            wake()
+        }
+    }
+
+    @Suppress("UNCHECKED_CAST")
+    override fun wake() {
+        onCancel?.dispose()
+        when (result()) {
+            Status.OK -> cont.resume((if (receiving) value() else Unit) as R)
+            Status.CLOSED -> cont.resumeWithException(
+                ChannelClosedException(if (receiving) "receive on a closed, drained channel" else "send on a closed channel"))
+            else -> cont.resumeWithException(CancellationException(if (receiving) "receive was cancelled" else "send was cancelled"))
+        }
+    }
+
+    override fun suspendedStack(): Array<StackTraceElement> = Coroutine.continuationStack(cont)
+}
 
 /** Receives, waiting at most [timeout] (`null` or negative: forever): the element, or TIMEOUT or CLOSED. */
 public suspend fun <T : Any> Channel<T>.receive(timeout: Duration?): Channel.Result<T> = receiveSuspending(timeout)

@@ -6,6 +6,7 @@ import kotlinx.coroutines.DisposableHandle
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.ensureActive
 import kotlin.coroutines.Continuation
+import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.resume
 import kotlin.coroutines.suspendCoroutine
 import kotlinx.coroutines.InternalCoroutinesApi
@@ -51,10 +52,11 @@ public class ContinuationWaiter(
             timeoutNanos: Long,
             crossinline register: (Waiter) -> Runnable?,
         ): Waiter {
-            val job = coroutineContext[Job]
+            val context = coroutineContext
+            val job = context[Job]
             job?.ensureActive()
-            val owner = currentRecord()
-            val countable = timeoutNanos < 0 && isOwnStrand(owner)
+            val owner = recordOf(context)
+            val countable = timeoutNanos < 0 && isOwnStrand(owner, context)
             var waiter: Waiter? = null
             var onCancel: DisposableHandle? = null
             val status = try {
@@ -83,9 +85,8 @@ public class ContinuationWaiter(
             return waiter!!
         }
 
-        /** The corun record of the calling Kotlin coroutine, or null. */
-        public suspend fun currentRecord(): Coroutine? =
-            coroutineContext[KotlinCoroutine] ?: Coroutine.current()
+        /** The corun record of the Kotlin coroutine with this context, or of the calling code, or null. */
+        public fun recordOf(context: CoroutineContext): Coroutine? = context[KotlinCoroutine] ?: Coroutine.current()
 
         /**
          * Whether a wait here is the corun coroutine's own (its job, with no kotlinx children
@@ -94,9 +95,9 @@ public class ContinuationWaiter(
          * record's would count one coroutine as asleep while another strand of it still runs,
          * so they are not counted (a deadlock there goes unreported rather than misreported).
          */
-        public suspend fun isOwnStrand(owner: Coroutine?): Boolean {
+        public fun isOwnStrand(owner: Coroutine?, context: CoroutineContext): Boolean {
             if (owner !is KotlinCoroutine) return true
-            val job = coroutineContext[Job] ?: return false
+            val job = context[Job] ?: return false
             return job === owner.job() && job.children.none()
         }
     }
