@@ -68,6 +68,8 @@ final class Carrier extends Thread {
 
     long sysmonSeenTasks = -1;
     long sysmonSinceNanos;
+    private int sysmonSeenHead = -1;
+    private Object sysmonSeenNext;
 
     Carrier(Scheduler scheduler, String name, boolean temporary) {
         super(null, null, name, 0, false);
@@ -228,6 +230,22 @@ final class Carrier extends Thread {
 
     long steals() {
         return (long) STEALS.getOpaque(this);
+    }
+
+    /** Monitor: true if the same task has sat in the run-next slot since the last call. */
+    boolean runNextUnmovedSinceLastLook() {
+        Runnable next = runNext;
+        boolean unmoved = next != null && next == sysmonSeenNext;
+        sysmonSeenNext = next;
+        return unmoved;
+    }
+
+    /** Monitor: true if the local queue has tasks and its head has not moved since the last call. */
+    boolean queueUnmovedSinceLastLook() {
+        int head = queue.headIndex();
+        boolean unmoved = !queue.isEmpty() && head == sysmonSeenHead;
+        sysmonSeenHead = head;
+        return unmoved;
     }
 
     boolean hasLocalWork() {

@@ -200,10 +200,6 @@ public abstract class Coroutine {
         return done;
     }
 
-    boolean isKotlin() {
-        return handle instanceof Job;
-    }
-
     Thread thread() {
         return handle instanceof Thread t ? t : null;
     }

@@ -62,10 +62,6 @@ public final class Run {
         return l > 0 && blocked.get() >= l && !done;
     }
 
-    int liveCount() {
-        return live.get();
-    }
-
     /** Records an uncaught failure: the first is what {@code Co.run} throws, later ones are suppressed into it. */
     void fail(Throwable t) {
         synchronized (failureLock) {

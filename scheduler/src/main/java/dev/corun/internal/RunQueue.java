@@ -115,6 +115,11 @@ final class RunQueue {
         return Math.max(0, Math.min(n, CAPACITY));
     }
 
+    /** Any thread: where the head is now; it moves each time a task is taken. */
+    int headIndex() {
+        return (int) HEAD.getAcquire(this);
+    }
+
     boolean isEmpty() {
         return (int) TAIL.getAcquire(this) == (int) HEAD.getAcquire(this);
     }

@@ -200,6 +200,11 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
         return !global.isEmpty();
     }
 
+    /** The task at the head of the global queue, or null; for the monitor's starvation check. */
+    Runnable peekGlobal() {
+        return global.peek();
+    }
+
     /** Global queue, then half of another carrier's queue (or the run-next task of a stuck one). */
     Runnable findWork(Carrier thief) {
         Runnable task = global.poll();

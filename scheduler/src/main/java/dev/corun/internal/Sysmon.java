@@ -14,7 +14,11 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>marks the carrier for preemption, when the preemptive scheduler is on (after the time
  *       slice): the coroutine yields to the global queue at its next checkpoint;</li>
  *   <li>starts a temporary carrier when carriers are stuck past {@code compensateAfter}, work
- *       waits, no carrier is idle or spinning, and the carriers that are not stuck are fewer
+ *       starves (the head of the global queue or of a stuck carrier's run-next slot has not
+ *       moved since the last look; a stuck carrier's local queue counts only when every carrier
+ *       is stuck, since otherwise another carrier will steal from it: the output of a coroutine
+ *       spawning in a loop is drained, not starved), no carrier is idle or spinning, and the
+ *       carriers that are not stuck are fewer
  *       than the parallelism: a stuck carrier takes one carrier's worth of capacity away and one
  *       replacement gives it back; more would only oversubscribe the cores (Go hands off one P
  *       per blocked M). One per tick, at most {@code maxExtraCarriers} alive;</li>
@@ -28,6 +32,8 @@ final class Sysmon extends Thread {
 
     private final CorunRuntime runtime;
     private final Scheduler scheduler;
+    /** The task at the head of the global queue at the last look. */
+    private Object lastGlobalHead;
 
     Sysmon(CorunRuntime runtime, Scheduler scheduler) {
         super(null, null, "corun-sysmon", 0, false);
@@ -53,8 +59,14 @@ final class Sysmon extends Thread {
         long compensate = o.compensateAfter().toNanos();
         boolean busy = false;
         int stuck = 0;
-        boolean workWaits = scheduler.hasGlobalWork();
-        for (Carrier c : scheduler.carriers()) {
+        Object globalHead = scheduler.peekGlobal();
+        boolean starving = globalHead != null && globalHead == lastGlobalHead;
+        boolean queueStarving = false;
+        lastGlobalHead = globalHead;
+        Carrier[] carriers = scheduler.carriers();
+        for (Carrier c : carriers) {
+            boolean runNextStarving = c.runNextUnmovedSinceLastLook();
+            boolean ringStarving = c.queueUnmovedSinceLastLook();
             int state = c.state;
             long seen = c.tasksRun();
             if (state != Carrier.RUNNING || seen != c.sysmonSeenTasks) {
@@ -69,7 +81,8 @@ final class Sysmon extends Thread {
                 c.longRunning = true;
             }
             if (c.hasLocalWork()) {
-                workWaits = true;
+                starving |= runNextStarving;
+                queueStarving |= ringStarving;
                 scheduler.signalWork();
             }
             if (stuckFor >= slice) {
@@ -79,8 +92,9 @@ final class Sysmon extends Thread {
                 stuck++;
             }
         }
-        if (stuck > 0 && workWaits && scheduler.idleCount() == 0 && scheduler.spinningCount() == 0
-                && scheduler.carriers().length - stuck < scheduler.parallelism()) {
+        starving |= queueStarving && stuck == carriers.length;
+        if (stuck > 0 && starving && scheduler.idleCount() == 0 && scheduler.spinningCount() == 0
+                && carriers.length - stuck < scheduler.parallelism()) {
             scheduler.startTemporaryCarrier(o.maxExtraCarriers());
         }
         return busy;
