@@ -69,7 +69,9 @@ final class Carrier extends Thread {
     long sysmonSeenTasks = -1;
     long sysmonSinceNanos;
     private int sysmonSeenHead = -1;
+    private long sysmonHeadSinceNanos;
     private Object sysmonSeenNext;
+    private long sysmonNextSinceNanos;
 
     Carrier(Scheduler scheduler, String name, boolean temporary) {
         super(null, null, name, 0, false);
@@ -81,6 +83,10 @@ final class Carrier extends Thread {
     @Override
     public void run() {
         for (;;) {
+            if (temporary && scheduler.takeRetirement()) {
+                scheduler.retired(this); // its queued work goes to the global queue
+                return;
+            }
             Runnable task = nextTask();
             if (task == null) {
                 if (!awaitWork()) {
@@ -232,20 +238,24 @@ final class Carrier extends Thread {
         return (long) STEALS.getOpaque(this);
     }
 
-    /** Monitor: true if the same task has sat in the run-next slot since the last call. */
-    boolean runNextUnmovedSinceLastLook() {
+    /** Monitor: how long the task now in the run-next slot has sat there (0 if empty). */
+    long runNextUnmovedFor(long now) {
         Runnable next = runNext;
-        boolean unmoved = next != null && next == sysmonSeenNext;
-        sysmonSeenNext = next;
-        return unmoved;
+        if (next != sysmonSeenNext) {
+            sysmonSeenNext = next;
+            sysmonNextSinceNanos = now;
+        }
+        return next == null ? 0 : now - sysmonNextSinceNanos;
     }
 
-    /** Monitor: true if the local queue has tasks and its head has not moved since the last call. */
-    boolean queueUnmovedSinceLastLook() {
+    /** Monitor: how long the local queue's head has not moved while it held tasks (0 if empty). */
+    long queueUnmovedFor(long now) {
         int head = queue.headIndex();
-        boolean unmoved = !queue.isEmpty() && head == sysmonSeenHead;
-        sysmonSeenHead = head;
-        return unmoved;
+        if (head != sysmonSeenHead) {
+            sysmonSeenHead = head;
+            sysmonHeadSinceNanos = now;
+        }
+        return queue.isEmpty() ? 0 : now - sysmonHeadSinceNanos;
     }
 
     boolean hasLocalWork() {

@@ -50,6 +50,8 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
     private final AtomicInteger spinning = new AtomicInteger();
     private final AtomicInteger idle = new AtomicInteger();
     private final AtomicInteger temporaryAlive = new AtomicInteger();
+    /** Temporary carriers the monitor wants gone: each takes one request between two tasks and retires. */
+    private final AtomicInteger retireRequests = new AtomicInteger();
     private final AtomicLong temporaryStarted = new AtomicLong();
     private final AtomicLong preemptions = new AtomicLong();
     private final Object carriersLock = new Object();
@@ -298,6 +300,30 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
             addCarrier(true);
             return true;
         }
+    }
+
+    /** Monitor: no work has starved for a while, so one temporary carrier should go. */
+    void requestRetirement() {
+        if (retireRequests.get() < temporaryAlive.get()) {
+            retireRequests.incrementAndGet();
+        }
+    }
+
+    /** A temporary carrier between two tasks: true if it should retire now. */
+    boolean takeRetirement() {
+        for (;;) {
+            int r = retireRequests.get();
+            if (r == 0) {
+                return false;
+            }
+            if (retireRequests.compareAndSet(r, r - 1)) {
+                return true;
+            }
+        }
+    }
+
+    int temporaryAlive() {
+        return temporaryAlive.get();
     }
 
     void retired(Carrier c) {

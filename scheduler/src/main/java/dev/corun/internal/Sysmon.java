@@ -15,13 +15,15 @@ import java.util.concurrent.locks.LockSupport;
  *       slice): the coroutine yields to the global queue at its next checkpoint;</li>
  *   <li>starts a temporary carrier when carriers are stuck past {@code compensateAfter}, work
  *       starves (the head of the global queue or of a stuck carrier's run-next slot has not
- *       moved since the last look; a stuck carrier's local queue counts only when every carrier
+ *       moved for half of {@code compensateAfter}, longer than a GC pause; a stuck carrier's local queue counts only when every carrier
  *       is stuck, since otherwise another carrier will steal from it: the output of a coroutine
  *       spawning in a loop is drained, not starved), no carrier is idle or spinning, and the
  *       carriers that are not stuck are fewer
  *       than the parallelism: a stuck carrier takes one carrier's worth of capacity away and one
  *       replacement gives it back; more would only oversubscribe the cores (Go hands off one P
- *       per blocked M). One per tick, at most {@code maxExtraCarriers} alive;</li>
+ *       per blocked M). One per tick, at most {@code maxExtraCarriers} alive; once no work has starved for four times
+ *       {@code compensateAfter}, it asks one temporary carrier per tick to retire (a busy one would
+ *       otherwise never be idle long enough to leave);</li>
  * </ul>
  * and it runs the deadlock check of the active runs. It reads the carriers' shared fields only,
  * never takes a lock a carrier could hold.
@@ -32,8 +34,11 @@ final class Sysmon extends Thread {
 
     private final CorunRuntime runtime;
     private final Scheduler scheduler;
-    /** The task at the head of the global queue at the last look. */
+    /** The task at the head of the global queue at the last look, and since when it has been there. */
     private Object lastGlobalHead;
+    private long globalHeadSinceNanos;
+    /** When work last starved: temporary carriers retire once it has not for a while. */
+    private long lastStarvingNanos;
 
     Sysmon(CorunRuntime runtime, Scheduler scheduler) {
         super(null, null, "corun-sysmon", 0, false);
@@ -59,14 +64,19 @@ final class Sysmon extends Thread {
         long compensate = o.compensateAfter().toNanos();
         boolean busy = false;
         int stuck = 0;
+        // Starving: the same head for half the compensation threshold, longer than a GC pause.
+        long starveAfter = compensate / 2;
         Object globalHead = scheduler.peekGlobal();
-        boolean starving = globalHead != null && globalHead == lastGlobalHead;
+        if (globalHead != lastGlobalHead) {
+            lastGlobalHead = globalHead;
+            globalHeadSinceNanos = now;
+        }
+        boolean starving = globalHead != null && now - globalHeadSinceNanos >= starveAfter;
         boolean queueStarving = false;
-        lastGlobalHead = globalHead;
         Carrier[] carriers = scheduler.carriers();
         for (Carrier c : carriers) {
-            boolean runNextStarving = c.runNextUnmovedSinceLastLook();
-            boolean ringStarving = c.queueUnmovedSinceLastLook();
+            boolean runNextStarving = c.runNextUnmovedFor(now) >= starveAfter;
+            boolean ringStarving = c.queueUnmovedFor(now) >= starveAfter;
             int state = c.state;
             long seen = c.tasksRun();
             if (state != Carrier.RUNNING || seen != c.sysmonSeenTasks) {
@@ -93,6 +103,11 @@ final class Sysmon extends Thread {
             }
         }
         starving |= queueStarving && stuck == carriers.length;
+        if (starving) {
+            lastStarvingNanos = now;
+        } else if (now - lastStarvingNanos > 4 * compensate && scheduler.temporaryAlive() > 0) {
+            scheduler.requestRetirement();
+        }
         if (stuck > 0 && starving && scheduler.idleCount() == 0 && scheduler.spinningCount() == 0
                 && carriers.length - stuck < scheduler.parallelism()) {
             scheduler.startTemporaryCarrier(o.maxExtraCarriers());
