@@ -21,4 +21,13 @@ public final class Samples {
             Seed001.main(new String[0]);
         }
     }
+
+    /** Prints a numbered section heading, after whatever the previous section wrote. */
+    static void heading(int n, String title) {
+        System.out.flush();
+        System.err.flush();
+        System.out.println();
+        System.out.println("=== " + n + ". " + title + " ===");
+        System.out.println();
+    }
 }

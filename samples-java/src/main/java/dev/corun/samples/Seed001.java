@@ -12,21 +12,13 @@ public final class Seed001 {
     /** Runs the four samples, each under a heading. */
     public static void main(String[] args) {
         System.out.println("corun samples - seed 001: concurrent calls with coroutines and channels");
-        heading(1, "two concurrent fetches, results through a Channel(2)");
+        Samples.heading(1, "two concurrent fetches, results through a Channel(2)");
         ConcurrentCalls.main(args);
-        heading(2, "the same, simpler with a WaitGroup");
+        Samples.heading(2, "the same, simpler with a WaitGroup");
         ConcurrentCallsWithWaitGroup.main(args);
-        heading(3, "a producer feeding a consumer over one channel, closed at the end");
+        Samples.heading(3, "a producer feeding a consumer over one channel, closed at the end");
         ProducerConsumer.main(args);
-        heading(4, "a pipeline: select over results and quit, with a timeout");
+        Samples.heading(4, "a pipeline: select over results and quit, with a timeout");
         SelectPipeline.main(args);
-    }
-
-    private static void heading(int n, String title) {
-        System.out.flush();
-        System.err.flush();
-        System.out.println();
-        System.out.println("=== " + n + ". " + title + " ===");
-        System.out.println();
     }
 }

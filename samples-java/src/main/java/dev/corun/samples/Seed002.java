@@ -11,21 +11,13 @@ public final class Seed002 {
     /** Runs the four samples, each under a heading. */
     public static void main(String[] args) {
         System.out.println("corun samples - seed 002: coroutine programming rules");
-        heading(1, "exit() inside a coroutine is a catchable ExitException");
+        Samples.heading(1, "exit() inside a coroutine is a catchable ExitException");
         ExitInCoroutine.main(args);
-        heading(2, "catch an exception inside the coroutine that throws it");
+        Samples.heading(2, "catch an exception inside the coroutine that throws it");
         ExceptionInCoroutine.main(args);
-        heading(3, "no globals for per-request state: use the coroutine's Context");
+        Samples.heading(3, "no globals for per-request state: use the coroutine's Context");
         GlobalVariableRace.main(args);
-        heading(4, "coroutines waiting on each other forever: the deadlock report");
+        Samples.heading(4, "coroutines waiting on each other forever: the deadlock report");
         DeadlockReport.main(args);
-    }
-
-    private static void heading(int n, String title) {
-        System.out.flush();
-        System.err.flush();
-        System.out.println();
-        System.out.println("=== " + n + ". " + title + " ===");
-        System.out.println();
     }
 }

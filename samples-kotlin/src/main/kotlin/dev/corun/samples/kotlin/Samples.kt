@@ -17,3 +17,12 @@ public fun main(args: Array<String>) {
         showSeed001()
     }
 }
+
+/** Prints a numbered section heading, after whatever the previous section wrote. */
+internal fun heading(n: Int, title: String) {
+    System.out.flush()
+    System.err.flush()
+    println()
+    println("=== $n. $title ===")
+    println()
+}

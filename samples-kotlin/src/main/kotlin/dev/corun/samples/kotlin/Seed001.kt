@@ -23,11 +23,3 @@ public fun showSeed001() {
 
 /** Runs [showSeed001]. */
 public fun main(): Unit = showSeed001()
-
-private fun heading(n: Int, title: String) {
-    System.out.flush()
-    System.err.flush()
-    println()
-    println("=== $n. $title ===")
-    println()
-}

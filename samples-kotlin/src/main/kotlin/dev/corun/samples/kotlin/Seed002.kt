@@ -22,11 +22,3 @@ public fun showSeed002() {
 
 /** Runs [showSeed002]. */
 public fun main(): Unit = showSeed002()
-
-private fun heading(n: Int, title: String) {
-    System.out.flush()
-    System.err.flush()
-    println()
-    println("=== $n. $title ===")
-    println()
-}
