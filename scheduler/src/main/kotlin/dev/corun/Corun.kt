@@ -9,6 +9,7 @@ import dev.corun.internal.KotlinCoroutine
 import dev.corun.internal.MainCoroutine
 import dev.corun.internal.Join
 import dev.corun.internal.Preemption
+import dev.corun.internal.toNanosOrForever
 import dev.corun.internal.Waiter
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.CoroutineStart
@@ -142,9 +143,6 @@ public suspend fun coJoin(cids: LongArray, timeout: Duration? = null): Status {
     }.result()
 }
 
-/** A corun timeout in nanoseconds: null or negative means no timeout (-1). */
-internal fun Duration?.toNanosOrForever(): Long =
-    if (this == null || isNegative()) -1 else inWholeNanoseconds
 
 /** `coJoin(cids, ZERO)`: OK if every target has already ended, else TIMEOUT, as `Co.join(cids, Duration.ZERO)`. */
 private fun pollJoin(cids: LongArray, blocker: String): Status {

@@ -6,6 +6,7 @@ import dev.corun.CoJob
 import dev.corun.Status
 import dev.corun.go
 import dev.corun.internal.ContinuationWaiter
+import dev.corun.internal.toNanosOrForever
 import dev.corun.internal.Coroutine
 import dev.corun.internal.Waiter
 import kotlinx.coroutines.DisposableHandle
@@ -189,8 +190,6 @@ private suspend fun <T : Any> Channel<T>.receiveSuspending(timeout: Duration?): 
     return if (fast === Channel.CLOSED) Channel.Result.closed() else Channel.Result.ok(fast as T)
 }
 
-/** A corun timeout in nanoseconds: null or negative means no timeout (-1). */
-internal fun Duration?.toNanosOrForever(): Long = if (this == null || isNegative()) -1 else inWholeNanoseconds
 
 /**
  * Suspends until the group's count is zero, or [timeout] passes (`null` or negative: forever):

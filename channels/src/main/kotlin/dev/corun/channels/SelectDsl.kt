@@ -2,6 +2,7 @@ package dev.corun.channels
 
 import dev.corun.Status
 import dev.corun.internal.ContinuationWaiter
+import dev.corun.internal.toNanosOrForever
 import dev.corun.internal.Waiter
 import kotlin.time.Duration
 

@@ -32,7 +32,15 @@ public abstract class Coroutine {
         volatile String name;
         volatile Context context;
         ArrayDeque<Runnable> defers;
-        final ConcurrentLinkedQueue<Join> joiners = new ConcurrentLinkedQueue<>();
+        /** Created by the first join; finish reads it after setting {@code done}, so a later one sees done. */
+        volatile ConcurrentLinkedQueue<Join> joiners;
+
+        synchronized ConcurrentLinkedQueue<Join> joiners() {
+            if (joiners == null) {
+                joiners = new ConcurrentLinkedQueue<>();
+            }
+            return joiners;
+        }
         volatile boolean serverHandler;
     }
 
@@ -119,7 +127,8 @@ public abstract class Coroutine {
         CorunRuntime.get().ended(this);
         if (x != null) {
             Join j;
-            while ((j = x.joiners.poll()) != null) {
+            ConcurrentLinkedQueue<Join> q = x.joiners;
+            while (q != null && (j = q.poll()) != null) {
                 j.arrive();
             }
         }
@@ -245,8 +254,9 @@ public abstract class Coroutine {
     /** Registers a join; false if this coroutine has already ended (the join must count it itself). */
     boolean addJoiner(Join j) {
         Extras x = extras();
-        x.joiners.add(j);
-        if (done && x.joiners.remove(j)) {
+        ConcurrentLinkedQueue<Join> q = x.joiners();
+        q.add(j);
+        if (done && q.remove(j)) {
             return false;
         }
         return true;
@@ -255,7 +265,10 @@ public abstract class Coroutine {
     void removeJoiner(Join j) {
         Extras x = extras;
         if (x != null) {
-            x.joiners.remove(j);
+            ConcurrentLinkedQueue<Join> q = x.joiners;
+            if (q != null) {
+                q.remove(j);
+            }
         }
     }
 

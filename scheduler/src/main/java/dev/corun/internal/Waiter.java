@@ -105,7 +105,7 @@ public abstract class Waiter {
     }
 
     /** A timed wait: shows it in {@code Co.getBackTrace} of its owner until it completes. */
-    public final void showInBackTrace() {
+    private void showInBackTrace() {
         if (owner != null && phase != DONE) {
             owner.waiter = this;
         }

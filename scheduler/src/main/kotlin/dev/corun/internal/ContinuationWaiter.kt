@@ -102,3 +102,6 @@ public class ContinuationWaiter(
         }
     }
 }
+
+/** A corun timeout for [ContinuationWaiter.suspendIn], in nanoseconds: null or negative means none (-1). */
+public fun kotlin.time.Duration?.toNanosOrForever(): Long = if (this == null || isNegative()) -1 else inWholeNanoseconds
