@@ -1,0 +1,67 @@
+package dev.corun.server.internal
+
+import dev.corun.CoRunnable
+import dev.corun.internal.Coroutine
+import dev.corun.internal.CorunRuntime
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.withContext
+import java.util.function.Consumer
+
+/**
+ * How the servers run one handler call (an HTTP request, a TCP event, a task) as a corun
+ * coroutine of its own, in Java or Kotlin.
+ *
+ * A handler coroutine belongs to no run (a server outlives any `Co.run`), has its own id, is
+ * marked as a server handler (so `Co.exit` inside it carries `EXIT_IN_SERVER`), and never fails
+ * "uncaught": whatever its body throws goes back to the server, which answers the request (500)
+ * or reports the event, and keeps serving. Invariant: every record created here ends exactly
+ * once, whether the body ran, threw, or was cancelled before it started.
+ */
+public object HandlerCoroutines {
+
+    /**
+     * Starts [body] as a Java coroutine named [name] and returns its id at once. What the body
+     * throws is handed to [onFailure], on the handler's own coroutine (so `Co.getCid()` there is
+     * still the handler's id, for the log line).
+     *
+     * @throws IllegalStateException past `CoOptions.maxCoroutines`: the server should refuse the call
+     */
+    @JvmStatic
+    public fun goJava(name: String, body: CoRunnable, onFailure: Consumer<Throwable>): Long =
+        CorunRuntime.get().go(name) {
+            Coroutine.current().markServerHandler()
+            try {
+                body.run()
+            } catch (t: Throwable) {
+                onFailure.accept(t)
+            }
+        }
+
+    /**
+     * Runs [block] as a Kotlin coroutine of its own on the corun dispatcher, suspends the caller
+     * until it ends, and returns its value or rethrows what it threw. Cancelling the caller (for
+     * instance Ktor cancelling a call whose client went away) cancels the handler.
+     */
+    public suspend fun <T> runKotlin(name: String, block: suspend CoroutineScope.() -> T): T {
+        val rt = CorunRuntime.get()
+        val record = rt.newKotlin(null, name)
+        record.markServerHandler()
+        var entered = false
+        try {
+            return withContext(rt.scheduler() + record) {
+                entered = true
+                rt.bindKotlin(record, coroutineContext[Job]!!)
+                try {
+                    block()
+                } finally {
+                    record.finish(null)
+                }
+            }
+        } finally {
+            if (!entered) {
+                record.finish(null) // cancelled before the block started: still counted alive until now
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.corun.server.internal
+
+import dev.corun.Co
+import dev.corun.CoRunnable
+import dev.corun.ExitException
+import dev.corun.coSleep
+import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.core.test.config.DefaultTestConfig
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.shouldNotBe
+import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitCancellation
+import kotlinx.coroutines.cancelAndJoin
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.runBlocking
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.TimeUnit
+import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.Duration.Companion.seconds
+
+class HandlerCoroutinesSpec : FunSpec({
+    defaultTestConfig = DefaultTestConfig(timeout = 60.seconds, blockingTest = true)
+
+    test("a Java handler's failure goes to onFailure on the handler's own coroutine, and the record ends") {
+        val seen = CompletableFuture<Pair<Long, Throwable>>()
+        val cid = HandlerCoroutines.goJava("h", CoRunnable { throw IllegalArgumentException("bad") }) {
+            seen.complete(Co.getCid() to it)
+        }
+        val (cidInHandler, failure) = seen.get(10, TimeUnit.SECONDS)
+        cidInHandler shouldBe cid
+        failure.message shouldBe "bad"
+        Co.join(longArrayOf(cid), java.time.Duration.ofSeconds(10))
+        Co.exists(cid) shouldBe false
+    }
+
+    test("Co.exit in a Java handler carries EXIT_IN_SERVER | EXIT_IN_COROUTINE") {
+        val seen = CompletableFuture<Throwable>()
+        HandlerCoroutines.goJava("h", CoRunnable { Co.exit(3) }) { seen.complete(it) }
+        val exit = seen.get(10, TimeUnit.SECONDS) as ExitException
+        exit.status shouldBe 3
+        exit.flags shouldBe (ExitException.EXIT_IN_SERVER or ExitException.EXIT_IN_COROUTINE)
+    }
+
+    test("a Kotlin handler has its own id across suspensions, returns its value, and ends") {
+        runBlocking {
+            var cid = -1L
+            val value = HandlerCoroutines.runKotlin("k") {
+                cid = Co.getCid()
+                coSleep(10.milliseconds)
+                Co.getCid() shouldBe cid
+                Co.exists(cid) shouldBe true
+                42
+            }
+            value shouldBe 42
+            cid shouldNotBe -1L
+            Co.exists(cid) shouldBe false
+        }
+    }
+
+    test("a Kotlin handler's exception reaches the caller; Co.exit carries the server flag") {
+        runBlocking {
+            shouldThrow<IllegalStateException> { HandlerCoroutines.runKotlin("k") { error("boom") } }.message shouldBe "boom"
+            val exit = shouldThrow<ExitException> { HandlerCoroutines.runKotlin("k") { Co.exit(1) } }
+            exit.flags shouldBe (ExitException.EXIT_IN_SERVER or ExitException.EXIT_IN_COROUTINE)
+        }
+    }
+
+    test("cancelling the caller cancels the Kotlin handler and ends its record") {
+        runBlocking {
+            val started = CompletableDeferred<Long>()
+            val caller = launch {
+                HandlerCoroutines.runKotlin("k") {
+                    started.complete(Co.getCid())
+                    awaitCancellation()
+                }
+            }
+            val cid = started.await()
+            caller.cancelAndJoin()
+            Co.exists(cid) shouldBe false
+        }
+    }
+
+    test("a caller cancelled before the handler starts leaves no live record") {
+        runBlocking {
+            val before = Co.stats().coroutineNum()
+            coroutineScope {
+                val call = async(start = CoroutineStart.UNDISPATCHED) {
+                    kotlinx.coroutines.currentCoroutineContext()[kotlinx.coroutines.Job]!!.cancel()
+                    HandlerCoroutines.runKotlin("k") { 1 }
+                }
+                shouldThrow<kotlinx.coroutines.CancellationException> { call.await() }
+            }
+            Co.stats().coroutineNum() shouldBe before
+        }
+    }
+})
