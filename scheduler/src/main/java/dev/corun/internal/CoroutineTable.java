@@ -1,120 +1,210 @@
 package dev.corun.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The live coroutines by id, for {@code Co.exists}, {@code list}, {@code cancel},
  * {@code getBackTrace} and the deadlock report. Lock-striped open addressing: a coroutine
- * costs one array slot (about 10 bytes at the load kept here) instead of a hash-map node and
- * a boxed key, which matters when a million coroutines are parked.
+ * costs one reference and one {@code long} key (about 24 bytes at the load kept here) instead
+ * of a hash-map node and a boxed key, which matters when a million coroutines are parked.
  *
- * <p>Invariants: a record lives in stripe {@code mix(cid) & (STRIPES-1)}, in that stripe's
- * table by linear probing from {@code mix(cid) >>> STRIPE_BITS}; each table is at most half
- * full; removal shifts later entries of the probe run back, so no tombstones exist. Each
- * stripe is guarded by its own monitor, held for a few probes only.
+ * <p>The ids are kept beside the records ({@code keys[i]} is {@code slots[i].cid}, 0 for a
+ * free slot, since ids start at 1), so probing, the backward shift of a removal and rehashing
+ * read one dense {@code long[]} and never touch the records: on the spawn path of a million
+ * short coroutines those record reads were cache misses.
+ *
+ * <p>Ids are hashed by groups of eight consecutive ids: a group lives in one stripe, in one
+ * aligned block of eight slots. Coroutines are started and mostly end in id order, so a
+ * burst touches each cache line of a table once per eight coroutines instead of once per
+ * coroutine (hashing every id on its own made each add and each remove a cache miss once a
+ * million were alive).
+ *
+ * <p>Invariants: a record lives in stripe {@code mix(cid / 8) & (STRIPES-1)}, in that stripe's
+ * table by linear probing from {@link #home}; each table is at most half
+ * full; removal shifts later entries of the probe run back, so no tombstones exist. A table
+ * shrinks only when it is less than a 32nd full and has not grown for a second: bursts of
+ * coroutines that come and go reuse the room the last burst made instead of rehashing the
+ * stripe (under its lock) on every burst. A stripe keeps that room until a removal after the
+ * second shrinks it.
+ *
+ * <p>Each stripe is guarded by its own spin lock, held for a few probes only and never across
+ * a call that can block. Spawners and enders on different carriers meet on a stripe now and
+ * then; a {@code synchronized} block inflated its monitor on those meetings and the monitor
+ * entry was most of the table's cost on the spawn path, so the lock is one CAS and one release
+ * store. Stripes are padded so two carriers working on neighbouring stripes do not share a
+ * cache line.
  */
 final class CoroutineTable {
     private static final int STRIPE_BITS = 6;
     private static final int STRIPES = 1 << STRIPE_BITS;
+    private static final int GROUP_BITS = 3;
+    private static final int GROUP = 1 << GROUP_BITS;
+    private static final int MIN_LENGTH = 16;
+    private static final long SHRINK_AFTER_NANOS = 1_000_000_000L;
 
+    private final long shrinkAfterNanos;
+
+    @SuppressWarnings("unused") // p0..p6: padding
     private static final class Stripe {
-        Coroutine[] slots = new Coroutine[16];
+        long p0, p1, p2, p3, p4, p5, p6;
+        volatile int locked;
         int size;
+        long grownAtNanos;
+        long[] keys = new long[MIN_LENGTH];
+        Coroutine[] slots = new Coroutine[MIN_LENGTH];
+
+        void lock() {
+            if (!LOCKED.compareAndSet(this, 0, 1)) {
+                contend();
+            }
+        }
+
+        private void contend() {
+            for (int spins = 1; !LOCKED.compareAndSet(this, 0, 1); spins++) {
+                if ((spins & 63) == 0) {
+                    Thread.yield(); // the holder's thread was descheduled mid-section
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        void unlock() {
+            LOCKED.setRelease(this, 0);
+        }
+    }
+
+    private static final VarHandle LOCKED;
+
+    static {
+        try {
+            LOCKED = MethodHandles.lookup().findVarHandle(Stripe.class, "locked", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private final Stripe[] stripes = new Stripe[STRIPES];
 
     CoroutineTable() {
+        this(SHRINK_AFTER_NANOS);
+    }
+
+    /** A table whose stripes may shrink {@code shrinkAfterNanos} after they last grew (tests shrink at once). */
+    CoroutineTable(long shrinkAfterNanos) {
+        this.shrinkAfterNanos = shrinkAfterNanos;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Stripe();
         }
     }
 
-    private static int mix(long cid) {
-        long h = cid * 0x9E3779B97F4A7C15L;
+    private static int mix(long group) {
+        long h = group * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 32));
     }
 
+    /** The slot where {@code cid} sits if nothing collides: its group's aligned block of slots, then its place in the group. */
+    private static int home(long cid, int mask) {
+        int g = mix(cid >>> GROUP_BITS) >>> STRIPE_BITS;
+        return ((g << GROUP_BITS) | (int) (cid & (GROUP - 1))) & mask;
+    }
+
+    private Stripe stripeOf(long cid) {
+        return stripes[mix(cid >>> GROUP_BITS) & (STRIPES - 1)];
+    }
+
     void add(Coroutine co) {
-        int h = mix(co.cid);
-        Stripe s = stripes[h & (STRIPES - 1)];
-        synchronized (s) {
-            if ((s.size + 1) * 2 > s.slots.length) {
-                grow(s);
+        Stripe s = stripeOf(co.cid);
+        s.lock();
+        try {
+            if ((s.size + 1) * 2 > s.keys.length) {
+                resize(s, s.keys.length * 2);
+                s.grownAtNanos = System.nanoTime();
             }
-            insert(s.slots, h >>> STRIPE_BITS, co);
+            insert(s.keys, s.slots, co.cid, co);
             s.size++;
+        } finally {
+            s.unlock();
         }
     }
 
-    private static void insert(Coroutine[] slots, int start, Coroutine co) {
-        int mask = slots.length - 1;
-        int i = start & mask;
-        while (slots[i] != null) {
+    private static void insert(long[] keys, Coroutine[] slots, long cid, Coroutine co) {
+        int mask = keys.length - 1;
+        int i = home(cid, mask);
+        while (keys[i] != 0) {
             i = (i + 1) & mask;
         }
+        keys[i] = cid;
         slots[i] = co;
     }
 
-    private static void grow(Stripe s) {
-        resize(s, s.slots.length * 2);
-    }
-
     private static void resize(Stripe s, int length) {
-        Coroutine[] old = s.slots;
+        long[] oldKeys = s.keys;
+        Coroutine[] oldSlots = s.slots;
+        long[] keys = new long[length];
         Coroutine[] slots = new Coroutine[length];
-        for (Coroutine co : old) {
-            if (co != null) {
-                insert(slots, mix(co.cid) >>> STRIPE_BITS, co);
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != 0) {
+                insert(keys, slots, oldKeys[i], oldSlots[i]);
             }
         }
+        s.keys = keys;
         s.slots = slots;
     }
 
     void remove(Coroutine co) {
-        int h = mix(co.cid);
-        Stripe s = stripes[h & (STRIPES - 1)];
-        synchronized (s) {
+        long cid = co.cid;
+        Stripe s = stripeOf(cid);
+        s.lock();
+        try {
+            long[] keys = s.keys;
             Coroutine[] slots = s.slots;
-            int mask = slots.length - 1;
-            int i = (h >>> STRIPE_BITS) & mask;
-            while (slots[i] != co) {
-                if (slots[i] == null) {
-                    return;
+            int mask = keys.length - 1;
+            int i = home(cid, mask);
+            while (keys[i] != cid) {
+                if (keys[i] == 0) {
+                    return; // never registered (a handler cancelled before it started)
                 }
                 i = (i + 1) & mask;
             }
-            slots[i] = null;
             s.size--;
             // Shift back later entries of the run that could not sit in their home slot past the hole.
             int hole = i;
-            for (int j = (i + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
-                int home = (mix(slots[j].cid) >>> STRIPE_BITS) & mask;
-                if (((j - home) & mask) >= ((j - hole) & mask)) {
+            for (int j = (i + 1) & mask; keys[j] != 0; j = (j + 1) & mask) {
+                if (((j - home(keys[j], mask)) & mask) >= ((j - hole) & mask)) {
+                    keys[hole] = keys[j];
                     slots[hole] = slots[j];
-                    slots[j] = null;
                     hole = j;
                 }
             }
-            if (slots.length > 16 && s.size * 8 < slots.length) {
-                resize(s, slots.length / 2);
+            keys[hole] = 0;
+            slots[hole] = null;
+            if (keys.length > MIN_LENGTH && s.size * 32 < keys.length
+                    && System.nanoTime() - s.grownAtNanos >= shrinkAfterNanos) {
+                resize(s, keys.length / 2);
             }
+        } finally {
+            s.unlock();
         }
     }
 
     Coroutine get(long cid) {
-        int h = mix(cid);
-        Stripe s = stripes[h & (STRIPES - 1)];
-        synchronized (s) {
-            Coroutine[] slots = s.slots;
-            int mask = slots.length - 1;
-            for (int i = (h >>> STRIPE_BITS) & mask; slots[i] != null; i = (i + 1) & mask) {
-                if (slots[i].cid == cid) {
-                    return slots[i];
+        Stripe s = stripeOf(cid);
+        s.lock();
+        try {
+            long[] keys = s.keys;
+            int mask = keys.length - 1;
+            for (int i = home(cid, mask); keys[i] != 0; i = (i + 1) & mask) {
+                if (keys[i] == cid) {
+                    return s.slots[i];
                 }
             }
             return null;
+        } finally {
+            s.unlock();
         }
     }
 
@@ -122,11 +212,16 @@ final class CoroutineTable {
     List<Coroutine> snapshot() {
         List<Coroutine> out = new ArrayList<>();
         for (Stripe s : stripes) {
-            synchronized (s) {
-                for (Coroutine co : s.slots) {
-                    if (co != null) {
-                        out.add(co);
-                    }
+            Coroutine[] slots;
+            s.lock();
+            try {
+                slots = s.slots.clone(); // one copy under the lock; the walk happens outside it
+            } finally {
+                s.unlock();
+            }
+            for (Coroutine co : slots) {
+                if (co != null) {
+                    out.add(co);
                 }
             }
         }

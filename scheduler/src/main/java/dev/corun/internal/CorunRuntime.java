@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The process-wide runtime behind {@code Co} and the Kotlin builders: settings, the scheduler
@@ -28,7 +29,12 @@ public final class CorunRuntime {
     private static final CorunRuntime INSTANCE = new CorunRuntime();
 
     private final AtomicLong lastCid = new AtomicLong();
-    private final AtomicInteger alive = new AtomicInteger();
+    /**
+     * Coroutines that have ended (or failed to start after taking an id). The live count is
+     * {@code lastCid - ended}: the spawn path touches one shared counter (the id), and ending
+     * adds to a striped counter, instead of both sides hitting one contended live counter.
+     */
+    private final LongAdder ended = new LongAdder();
     private final AtomicInteger peak = new AtomicInteger();
     private final CoroutineTable table = new CoroutineTable();
     private final List<Run> runs = new CopyOnWriteArrayList<>();
@@ -114,29 +120,36 @@ public final class CorunRuntime {
 
     private <C extends Coroutine> C newRecord(Coroutine parent, Run run, RecordFactory<C> kind) {
         int max = options.maxCoroutines();
-        int n = alive.incrementAndGet();
+        long cid = lastCid.incrementAndGet();
+        long n = cid - ended.sum(); // exact for one starter; racing starters and enders can move it by a few
         if (n > max) {
-            alive.decrementAndGet();
+            ended.increment();
             throw new IllegalStateException("cannot start a coroutine: " + max + " are alive, the limit set by "
                     + "CoOptions.maxCoroutines; raise it with Co.set(new CoOptions().maxCoroutines(...)) "
                     + "or wait for some to finish");
         }
         if (n > peak.get()) {
-            peak.lazySet(n); // a statistic: racing starters may leave it a few short, never a CAS loop on the spawn path
+            peak.lazySet((int) n); // a statistic: racing starters may leave it a few short, never a CAS loop on the spawn path
         }
         if (run != null) {
             run.started();
         }
-        return kind.create(lastCid.incrementAndGet(), parent == null ? -1 : parent.cid, run);
+        return kind.create(cid, parent == null ? -1 : parent.cid, run);
     }
 
     private void register(Coroutine co) {
         table.add(co);
     }
 
+    /** Coroutines alive now; exact when no coroutine is starting or ending meanwhile. */
+    private int alive() {
+        long gone = ended.sum(); // first: every coroutine counted here has an id <= the lastCid read next
+        return (int) Math.max(0, lastCid.get() - gone);
+    }
+
     void ended(Coroutine co) {
         table.remove(co);
-        alive.decrementAndGet();
+        ended.increment();
     }
 
     // ---- runs ---------------------------------------------------------------------------------
@@ -279,7 +292,7 @@ public final class CorunRuntime {
 
     public CoStats stats() {
         Scheduler s = scheduler();
-        return new CoStats(alive.get(), peak.get(), lastCid.get(), s.globalQueued(), s.temporaryStarted(),
+        return new CoStats(alive(), peak.get(), lastCid.get(), s.globalQueued(), s.temporaryStarted(),
                 s.preemptions(), s.carrierStats());
     }
 }

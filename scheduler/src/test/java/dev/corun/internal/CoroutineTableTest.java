@@ -15,7 +15,7 @@ class CoroutineTableTest {
     /** Random adds and removes checked against a HashMap, through growth, shrinking and backward-shift deletes. */
     @Test
     void behavesLikeAMapOfLiveRecords() {
-        CoroutineTable table = new CoroutineTable();
+        CoroutineTable table = new CoroutineTable(0); // shrink as soon as a stripe empties enough
         Map<Long, Coroutine> model = new HashMap<>();
         Random rnd = new Random(42);
         long nextCid = 1;
@@ -37,6 +37,8 @@ class CoroutineTableTest {
                 }
             }
         }
+        assertEquals(model.size(), table.snapshot().size());
+        table.remove(record(nextCid + 1)); // never added: a no-op
         assertEquals(model.size(), table.snapshot().size());
         for (Coroutine co : model.values()) {
             table.remove(co);
