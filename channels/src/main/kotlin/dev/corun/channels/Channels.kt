@@ -104,7 +104,7 @@ private class UntimedWait<R>(
     private val channel: Channel<*>,
     private val cont: Continuation<R>,
     private val receiving: Boolean,
-) : Waiter(ContinuationWaiter.recordOf(cont.context), if (receiving) "Channel.receive()" else "Channel.send()"), (Throwable?) -> Unit {
+) : Waiter(ContinuationWaiter.recordOf(cont.context), if (receiving) "Channel.receive()" else "Channel.send()") {
 
     @Volatile
     private var onCancel: DisposableHandle? = null
@@ -114,17 +114,14 @@ private class UntimedWait<R>(
         val context = cont.context
         if (ContinuationWaiter.isOwnStrand(owner(), context)) beginIndefiniteWait()
         val job = context[Job] ?: return
-        val handle = job.invokeOnCompletion(onCancelling = true, invokeImmediately = true, handler = this)
+        val handle = ContinuationWaiter.cancelWhenCancelled(owner(), job, this) ?: return
         onCancel = handle
         if (isCompleted) handle.dispose()
     }
 
-    /** The coroutine is being cancelled. */
-    override fun invoke(cause: Throwable?) {
-        if (claim(Status.CANCELED, null)) {
-            channel.forget(this)
-            wake()
-        }
+    /** Cancelled: out of the channel's queue. */
+    override fun leave() {
+        channel.forget(this)
     }
 
     @Suppress("UNCHECKED_CAST")
@@ -134,7 +131,10 @@ private class UntimedWait<R>(
             Status.OK -> cont.resume((if (receiving) value() else Unit) as R)
             Status.CLOSED -> cont.resumeWithException(
                 ChannelClosedException(if (receiving) "receive on a closed, drained channel" else "send on a closed channel"))
-            else -> cont.resumeWithException(CancellationException(if (receiving) "receive was cancelled" else "send was cancelled"))
+            // The job's own exception: withTimeout(OrNull) must recognise its timeout even when it
+            // expired before the wait parked and this resumes inside suspendCoroutine.
+            else -> cont.resumeWithException(cont.context[Job]?.getCancellationException()
+                ?: CancellationException(if (receiving) "receive was cancelled" else "send was cancelled"))
         }
     }
 

@@ -7,11 +7,15 @@ import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.currentCoroutineContext
+import kotlinx.coroutines.isActive
+import kotlinx.coroutines.job
 import kotlinx.coroutines.withTimeoutOrNull
 import kotlinx.coroutines.yield
 import java.util.concurrent.ThreadLocalRandom
 import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.atomic.AtomicIntegerArray
+import kotlin.time.Duration.Companion.hours
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
 
@@ -62,10 +66,63 @@ class ChannelCancellationSpec : FunSpec({
         }
     }
 
+    test("one cancellation hook per coroutine: after several completed waits, a cancel still reaches its current wait of any kind") {
+        corunBounded {
+            val ch = Channel<Int>(0)
+            val tookTwo = CompletableDeferred<Unit>()
+            val cancelled = CompletableDeferred<Throwable>()
+            val victim = go {
+                ch.receive() shouldBe 1
+                ch.receive() shouldBe 2
+                tookTwo.complete(Unit)
+                try {
+                    dev.corun.coSleep(1.hours) // a different kind of wait, under the same hook
+                } catch (e: CancellationException) {
+                    cancelled.complete(e)
+                    throw e
+                }
+            }
+            ch.send(1)
+            ch.send(2)
+            tookTwo.await()
+            yieldUntil("victim sleeps") { Co.getBackTrace(victim.cid)?.any { it.methodName.contains("coSleep") } == true }
+            victim.cancel()
+            victim.join()
+            (cancelled.await() is CancellationException) shouldBe true
+        }
+    }
+
+    test("a coroutine cancelled while it runs fails its next receive at once instead of parking") {
+        corunBounded {
+            val ch = Channel<Int>(0)
+            val outcome = CompletableDeferred<Throwable?>()
+            go {
+                ch.receive() // the first wait puts the hook on the job
+                currentCoroutineContext().job.cancel() // cancelled while running, between waits
+                outcome.complete(runCatching { ch.receive() }.exceptionOrNull())
+            }
+            ch.send(1)
+            (outcome.await() is CancellationException) shouldBe true
+            ch.stats().consumerNum shouldBe 0 // the failed receive left nothing queued
+        }
+    }
+
     test("a receive cancelled by withTimeoutOrNull leaves no trace") {
         corunBounded {
             val ch = Channel<Int>(0)
             repeat(20) { withTimeoutOrNull(1.milliseconds) { ch.receive() } shouldBe null }
+            ch.stats().consumerNum shouldBe 0
+        }
+    }
+
+    test("withTimeoutOrNull whose time ran out before the receive parked returns null, not a foreign CancellationException") {
+        corunBounded {
+            val ch = Channel<Int>(0)
+            val r = withTimeoutOrNull(1.milliseconds) {
+                while (currentCoroutineContext().isActive) Thread.onSpinWait() // until the timeout has cancelled this block
+                ch.receive()
+            }
+            r shouldBe null
             ch.stats().consumerNum shouldBe 0
         }
     }

@@ -217,6 +217,17 @@ public abstract class Coroutine {
         return handle instanceof Job j ? j : null;
     }
 
+    /**
+     * Whether kotlinx children of this coroutine's job (a {@code launch} inside it, a
+     * {@code coroutineScope} block) exist beside its own strand. The waits of those strands are
+     * never counted, so a coroutine counted asleep while it has children is not proof of a
+     * deadlock. Read by the deadlock check only, off the wait path.
+     */
+    boolean hasOtherStrands() {
+        Job j = job();
+        return j != null && j.getChildren().iterator().hasNext();
+    }
+
     public Context context() {
         Extras x = extras();
         Context c = x.context;

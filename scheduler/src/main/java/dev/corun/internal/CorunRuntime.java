@@ -245,13 +245,17 @@ public final class CorunRuntime {
             } else if (run.suspectSinceNanos == 0) {
                 run.suspectSinceNanos = now;
             } else if (now - run.suspectSinceNanos >= Run.DEADLOCK_GRACE_MILLIS * 1_000_000L) {
-                declareDeadlock(run);
+                List<Coroutine> members = members(run);
+                if (members.stream().anyMatch(Coroutine::hasOtherStrands)) {
+                    run.suspectSinceNanos = 0; // a Kotlin coroutine's uncounted child strand may still run
+                } else {
+                    declareDeadlock(run, members);
+                }
             }
         }
     }
 
-    private void declareDeadlock(Run run) {
-        List<Coroutine> members = members(run);
+    private void declareDeadlock(Run run, List<Coroutine> members) {
         StringBuilder report = new StringBuilder("all coroutines (count: ").append(members.size())
                 .append(") are asleep - deadlock!");
         for (Coroutine co : members) {

@@ -150,6 +150,21 @@ public abstract class Waiter {
     }
 
 
+    /**
+     * Completes this wait with {@link Status#CANCELED} because its coroutine is being cancelled:
+     * leaves the primitive ({@link #leave()}) and wakes the waiting side. Nothing happens if the
+     * wait was already completed: an event that came first is kept.
+     */
+    public final void cancelWait() {
+        if (claim(Status.CANCELED, null)) {
+            leave();
+            wake();
+        }
+    }
+
+    /** Takes this waiter out of the primitive it waits in, after a cancellation claimed it. */
+    protected void leave() {}
+
     /** The wait this waiter belongs to: itself, or for a select's clause the select's waiter. Two waiters of one wait never pair up. */
     public Object waitIdentity() {
         return this;

@@ -31,6 +31,15 @@ public class ContinuationWaiter(
     private val cont: Continuation<Status>,
 ) : Waiter(owner, blocker) {
 
+    /** What takes this waiter out of its primitive after a timeout or cancellation; set once registered. */
+    @Volatile
+    @PublishedApi
+    internal var undo: Runnable? = null
+
+    override fun leave() {
+        undo?.run()
+    }
+
     override fun wake() {
         cont.resume(result())
     }
@@ -64,15 +73,9 @@ public class ContinuationWaiter(
                     val w = ContinuationWaiter(owner, blocker, cont)
                     waiter = w
                     val undo = register(w)
+                    w.undo = undo
                     if (timeoutNanos >= 0) w.timeoutAfter(timeoutNanos, undo) else if (countable) w.beginIndefiniteWait()
-                    if (job != null && !w.isCompleted) {
-                        onCancel = job.invokeOnCompletion(onCancelling = true, invokeImmediately = true) {
-                            if (w.claim(Status.CANCELED, null)) {
-                                undo?.run()
-                                w.wake()
-                            }
-                        }
-                    }
+                    if (job != null && !w.isCompleted) onCancel = cancelWhenCancelled(owner, job, w)
                 }
             } finally {
                 onCancel?.dispose()
@@ -85,20 +88,37 @@ public class ContinuationWaiter(
             return waiter!!
         }
 
+        /**
+         * Makes a cancellation of [job] complete [w] with CANCELED ([Waiter.cancelWait]). A wait
+         * of the corun coroutine's own strand uses its record's one hook
+         * ([KotlinCoroutine.listenForCancellation]) and returns null; any other wait gets a
+         * handler of its own, returned for disposal once the wait is over.
+         */
+        @OptIn(InternalCoroutinesApi::class)
+        public fun cancelWhenCancelled(owner: Coroutine?, job: Job, w: Waiter): DisposableHandle? {
+            if (owner is KotlinCoroutine && job === owner.job()) {
+                owner.listenForCancellation(job, w)
+                return null
+            }
+            return job.invokeOnCompletion(onCancelling = true, invokeImmediately = true) { w.cancelWait() }
+        }
+
         /** The corun record of the Kotlin coroutine with this context, or of the calling code, or null. */
         public fun recordOf(context: CoroutineContext): Coroutine? = context[KotlinCoroutine] ?: Coroutine.current()
 
         /**
-         * Whether a wait here is the corun coroutine's own (its job, with no kotlinx children
-         * running beside it), so the run's deadlock check may count it. A `launch` child or a
-         * `coroutineScope` block shares its parent's record; counting their waits as the
-         * record's would count one coroutine as asleep while another strand of it still runs,
-         * so they are not counted (a deadlock there goes unreported rather than misreported).
+         * Whether a wait here is the corun coroutine's own (in its job, not in a kotlinx child),
+         * so the run's deadlock check may count it. A `launch` child or a `coroutineScope` block
+         * shares its parent's record; counting their waits as the record's would count one
+         * coroutine as asleep while another strand of it still runs, so they are not counted (a
+         * deadlock there goes unreported rather than misreported). The own strand's wait is
+         * counted even while children exist; the deadlock check looks for children before it
+         * reports (looking here, on every wait, cost more than the rest of the wait).
          */
         public fun isOwnStrand(owner: Coroutine?, context: CoroutineContext): Boolean {
             if (owner !is KotlinCoroutine) return true
             val job = context[Job] ?: return false
-            return job === owner.job() && job.children.none()
+            return job === owner.job()
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.corun.internal
 import kotlinx.coroutines.AbstractCoroutine
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.InternalCoroutinesApi
+import kotlinx.coroutines.Job
 import kotlinx.coroutines.ThreadContextElement
 import kotlin.coroutines.CoroutineContext
 
@@ -22,6 +23,30 @@ public class KotlinCoroutine(cid: Long, pcid: Long, run: Run?) : Coroutine(cid, 
 
     override fun restoreThreadContext(context: CoroutineContext, oldState: Any?) {
         exitKotlin(oldState)
+    }
+
+    /** Set once the cancellation hook is on this coroutine's job; touched by its own strand only. */
+    private var cancelHooked = false
+
+    /**
+     * Makes a cancellation of this coroutine's [job] complete [w], a wait of its own strand
+     * (the caller checked `job === job()`), with CANCELED.
+     *
+     * One hook per coroutine, put on its job at its first wait, instead of a handler registered
+     * and disposed on the job for every wait (a node and two CASes on the job per suspension):
+     * the hook cancels whatever wait is in [waiter] when the cancellation comes. [w] is
+     * published there before the job's state is read, and the canceller changes that state
+     * before it runs the hook, so one of the two sees the other; the waiter's claim decides if
+     * both act.
+     */
+    @OptIn(InternalCoroutinesApi::class)
+    public fun listenForCancellation(job: Job, w: Waiter) {
+        if (!cancelHooked) {
+            cancelHooked = true
+            job.invokeOnCompletion(onCancelling = true, invokeImmediately = true) { waiter?.cancelWait() }
+        }
+        waiter = w
+        if (job.isCancelled) w.cancelWait()
     }
 }
 
