@@ -223,9 +223,15 @@ public abstract class Coroutine {
      * never counted, so a coroutine counted asleep while it has children is not proof of a
      * deadlock. Read by the deadlock check only, off the wait path.
      */
-    boolean hasOtherStrands() {
+    private boolean hasOtherStrands() {
         Job j = job();
         return j != null && j.getChildren().iterator().hasNext();
+    }
+
+    /** For the deadlock check: parked in a counted indefinite wait, with no other strand that could still run. */
+    boolean isAsleep() {
+        Waiter w = waiter;
+        return w != null && w.isCountedWait() && !hasOtherStrands();
     }
 
     public Context context() {

@@ -246,8 +246,8 @@ public final class CorunRuntime {
                 run.suspectSinceNanos = now;
             } else if (now - run.suspectSinceNanos >= Run.DEADLOCK_GRACE_MILLIS * 1_000_000L) {
                 List<Coroutine> members = members(run);
-                if (members.stream().anyMatch(Coroutine::hasOtherStrands)) {
-                    run.suspectSinceNanos = 0; // a Kotlin coroutine's uncounted child strand may still run
+                if (!members.stream().allMatch(Coroutine::isAsleep)) {
+                    run.suspectSinceNanos = 0; // a wake-up in flight, or a Kotlin coroutine's uncounted child strand may still run
                 } else {
                     declareDeadlock(run, members);
                 }

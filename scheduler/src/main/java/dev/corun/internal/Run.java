@@ -2,6 +2,7 @@ package dev.corun.internal;
 
 import dev.corun.DeadlockException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -12,8 +13,14 @@ import java.util.concurrent.locks.LockSupport;
  * by whoever starts it, before it can run, and uncounted last thing when it ends, after it
  * has woken its joiners. {@code blocked} counts those parked on a corun primitive with no
  * timeout ({@link Waiter#beginIndefiniteWait}). With the deadlock check on, the monitor
- * declares a deadlock when {@code blocked == live > 0} holds on two looks
- * {@value #DEADLOCK_GRACE_MILLIS} ms apart.
+ * declares a deadlock when {@code blocked == live > 0} holds on every look for
+ * {@value #DEADLOCK_GRACE_MILLIS} ms and each member is then found in a counted wait.
+ *
+ * <p>{@code live} must be exact (its last decrement ends the run), so it is one atomic;
+ * {@code blocked} is read by the monitor only, so it is a striped {@link LongAdder}: every
+ * indefinite wait and wake-up changes it, and one shared counter bounced between the carriers
+ * on every channel hand-off. Its sum is not a snapshot and may be off for a moment while waits
+ * begin and end; the grace period and the per-member confirmation absorb that.
  */
 public final class Run {
     static final long DEADLOCK_GRACE_MILLIS = 100;
@@ -21,7 +28,7 @@ public final class Run {
     private final boolean deadlockChecked;
     private final Thread caller = Thread.currentThread();
     private final AtomicInteger live = new AtomicInteger();
-    private final AtomicInteger blocked = new AtomicInteger();
+    private final LongAdder blocked = new LongAdder();
     private final Object failureLock = new Object();
     private Throwable failure;
     private volatile DeadlockException deadlock;
@@ -49,17 +56,17 @@ public final class Run {
     }
 
     void blocked() {
-        blocked.incrementAndGet();
+        blocked.increment();
     }
 
     void unblocked() {
-        blocked.decrementAndGet();
+        blocked.decrement();
     }
 
     /** True when every live coroutine is parked with no timeout. */
     boolean allAsleep() {
         int l = live.get();
-        return l > 0 && blocked.get() >= l && !done;
+        return l > 0 && blocked.sum() >= l && !done;
     }
 
     /** Records an uncaught failure: the first is what {@code Co.run} throws, later ones are suppressed into it. */

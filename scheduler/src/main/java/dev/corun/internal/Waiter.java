@@ -170,6 +170,11 @@ public abstract class Waiter {
         return this;
     }
 
+    /** True while this is an indefinite wait counted as blocked in its run (not yet completed). */
+    final boolean isCountedWait() {
+        return phase == WAITING_COUNTED;
+    }
+
     /** True once completed (by anyone). */
     public boolean isCompleted() {
         return phase == DONE;
