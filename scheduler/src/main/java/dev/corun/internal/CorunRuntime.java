@@ -79,11 +79,20 @@ public final class CorunRuntime {
 
     // ---- starting and ending ------------------------------------------------------------------
 
-    /** Starts a Java coroutine: a virtual thread on the scheduler. */
+    /** Starts a Java coroutine, a child of the calling coroutine (if any): a virtual thread on the scheduler. */
     public long go(String name, CoRunnable body) {
+        return go(Coroutine.current(), name, body);
+    }
+
+    /**
+     * Starts a Java coroutine as a child of {@code parent} (null: none), from any thread: a
+     * server runs a task's finish handler as a child of the coroutine that dispatched the task.
+     * It joins the parent's run while the parent is alive, and stands alone once it has ended.
+     */
+    public long go(Coroutine parent, String name, CoRunnable body) {
         Scheduler s = scheduler();
-        Coroutine parent = Coroutine.current();
-        JavaCoroutine co = newRecord(parent, parent == null ? null : parent.run,
+        Run parentRun = parent == null || parent.isDone() ? null : parent.run;
+        JavaCoroutine co = newRecord(parent, parentRun,
                 (cid, pcid, run) -> new JavaCoroutine(cid, pcid, run, body));
         Thread t = threads.newThread(co);
         t.setUncaughtExceptionHandler(co);
