@@ -52,6 +52,7 @@ public final class TcpClient implements AutoCloseable {
     private FrameDecoder decoder;
     private byte[] buffer;
     private final ArrayDeque<byte[]> frames = new ArrayDeque<>();
+    private FrameTooLargeException pendingError; // reported once the frames before it are taken
     private TcpError error = TcpError.NONE;
     private String errMsg = "";
 
@@ -99,6 +100,7 @@ public final class TcpClient implements AutoCloseable {
             in = s.getInputStream();
             out = s.getOutputStream();
             decoder = FrameDecoder.create(framing, maxFrameSize);
+            pendingError = null;
             buffer = new byte[readBufferSize];
             frames.clear();
             return true;
@@ -180,6 +182,13 @@ public final class TcpClient implements AutoCloseable {
         if (f != null) {
             return f;
         }
+        if (pendingError != null) {
+            FrameTooLargeException e = pendingError;
+            pendingError = null;
+            close();
+            fail(e, "recv");
+            return null;
+        }
         if (socket == null) {
             notConnected();
             return null;
@@ -206,6 +215,11 @@ public final class TcpClient implements AutoCloseable {
                 }
                 try {
                     decoder.feed(buffer, 0, n, got);
+                } catch (FrameTooLargeException e) {
+                    if (got.isEmpty()) {
+                        throw e;
+                    }
+                    pendingError = e; // deliver the frames that came before it first
                 } finally {
                     frames.addAll(got);
                     got.clear();
