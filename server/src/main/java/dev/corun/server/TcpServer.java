@@ -298,6 +298,7 @@ public final class TcpServer {
     private void acceptLoop() {
         ServerSocket ss = listener;
         long lastAcceptError = 0;
+        long acceptedInBurst = 0;
         while (state == State.STARTED) {
             Socket s;
             try {
@@ -316,6 +317,9 @@ public final class TcpServer {
                 continue;
             }
             accept(s);
+            if (++acceptedInBurst % 64 == 0) {
+                dev.corun.Co.yield(); // a burst of pending connections never parks accept(): let the readers run
+            }
         }
     }
 
