@@ -24,7 +24,7 @@ public final class TcpHandlers {
         void onReceive(TcpServer server, int fd, int reactorId, byte[] data) throws Exception;
     }
 
-    /** Connection {@code fd} is closed (by the peer, a reset, {@code server.close(fd)}, an oversize frame or shutdown). The last event of every connection. */
+    /** Connection {@code fd} is closed (by the peer, a reset, {@code server.close(fd)}, an oversize frame or shutdown). The last event of every connection; the fd is already forgotten ({@code exists(fd)} is false, {@code send} fails, {@code stats()} no longer counts it). */
     @FunctionalInterface
     public interface Close {
         void onClose(TcpServer server, int fd, int reactorId) throws Exception;

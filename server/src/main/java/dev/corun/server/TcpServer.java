@@ -105,6 +105,8 @@ public final class TcpServer {
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong oversize = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
+    /** Reader coroutines that have not finished their close event; shutdown waits for zero. */
+    private final AtomicInteger liveReaders = new AtomicInteger();
     private final CompletableFuture<Void> allClosed = new CompletableFuture<>();
     private final CompletableFuture<Boolean> terminated = new CompletableFuture<>();
     private final Connection.Host connectionHost = new ConnectionHost();
@@ -342,10 +344,12 @@ public final class TcpServer {
             return;
         }
         connections.put(fd, c);
+        liveReaders.incrementAndGet();
         try {
             CorunRuntime.get().go("tcp-conn:" + fd, c::run);
         } catch (IllegalStateException tooMany) {
             LOG.log(System.Logger.Level.WARNING, "connection " + fd + " closed at once: " + tooMany.getMessage());
+            liveReaders.decrementAndGet();
             connections.remove(fd);
             c.close();
             refused.incrementAndGet();
@@ -401,7 +405,7 @@ public final class TcpServer {
         for (Connection c : connections.values()) {
             c.close();
         }
-        if (connections.isEmpty()) {
+        if (liveReaders.get() == 0) {
             allClosed.complete(null);
         }
         try {
@@ -412,7 +416,7 @@ public final class TcpServer {
                 allClosed.get(Math.max(left, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
             }
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.WARNING, connections.size() + " connections still had a handler running at the end of the grace period");
+            LOG.log(System.Logger.Level.WARNING, liveReaders.get() + " connections still had a handler running at the end of the grace period");
             clean = false;
         }
         state = State.STOPPED;
@@ -531,12 +535,14 @@ public final class TcpServer {
 
         @Override
         public void closed(Connection c) {
+            // Forgotten before the close handler runs: inside it, stats() no longer counts the
+            // connection and exists(fd) is false (its socket is closed already).
+            connections.remove(c.fd);
+            closed.incrementAndGet();
             try {
                 dispatch(onClose, "tcp:close", c, null);
             } finally {
-                connections.remove(c.fd);
-                closed.incrementAndGet();
-                if (state != State.STARTED && connections.isEmpty()) {
+                if (liveReaders.decrementAndGet() == 0 && state != State.STARTED) {
                     allClosed.complete(null);
                 }
             }
