@@ -6,8 +6,6 @@
  *   java --add-opens java.base/java.lang=ALL-UNNAMED -cp samples-kotlin/target/corun-samples-kotlin-0.1.0-SNAPSHOT.jar \
  *        dev.corun.samples.kotlin.HealthCheck [--timeout-ms 1000] host:port...
  */
-@file:JvmName("HealthCheck")
-
 package dev.corun.samples.kotlin
 
 import dev.corun.corun
@@ -64,26 +62,34 @@ private suspend fun checkHost(host: String, port: Int, left: () -> Duration): Ho
     }
 }
 
-public fun main(args: Array<String>) {
-    var timeout = 1000.milliseconds
-    val targets = mutableListOf<Pair<String, Int>>()
-    var i = 0
-    while (i < args.size) {
-        if (args[i] == "--timeout-ms") {
-            timeout = args[++i].toLong().milliseconds
-        } else {
-            val colon = args[i].lastIndexOf(':')
-            require(colon > 0) { "not host:port: ${args[i]}" }
-            targets += args[i].substring(0, colon).removeSurrounding("[", "]") to args[i].substring(colon + 1).toInt()
+/**
+ * The command-line entry point, `dev.corun.samples.kotlin.HealthCheck`. An object with a `@JvmStatic`
+ * main, not a top-level `main`, so that it does not compete with `Samples.kt`'s `main(args)`
+ * when the package's code calls `main(...)`.
+ */
+public object HealthCheck {
+    @JvmStatic
+    public fun main(args: Array<String>) {
+        var timeout = 1000.milliseconds
+        val targets = mutableListOf<Pair<String, Int>>()
+        var i = 0
+        while (i < args.size) {
+            if (args[i] == "--timeout-ms") {
+                timeout = args[++i].toLong().milliseconds
+            } else {
+                val colon = args[i].lastIndexOf(':')
+                require(colon > 0) { "not host:port: ${args[i]}" }
+                targets += args[i].substring(0, colon).removeSurrounding("[", "]") to args[i].substring(colon + 1).toInt()
+            }
+            i++
         }
-        i++
+        if (targets.isEmpty()) {
+            System.err.println("usage: HealthCheck [--timeout-ms 1000] host:port...")
+            kotlin.system.exitProcess(2)
+        }
+        val start = TimeSource.Monotonic.markNow()
+        val statuses = checkHosts(targets, timeout)
+        targets.zip(statuses).forEach { (t, s) -> println("${t.first}:${t.second}  $s") }
+        println("checked ${targets.size} hosts in ${start.elapsedNow().inWholeMilliseconds} ms (timeout $timeout)")
     }
-    if (targets.isEmpty()) {
-        System.err.println("usage: HealthCheck [--timeout-ms 1000] host:port...")
-        kotlin.system.exitProcess(2)
-    }
-    val start = TimeSource.Monotonic.markNow()
-    val statuses = checkHosts(targets, timeout)
-    targets.zip(statuses).forEach { (t, s) -> println("${t.first}:${t.second}  $s") }
-    println("checked ${targets.size} hosts in ${start.elapsedNow().inWholeMilliseconds} ms (timeout $timeout)")
 }

@@ -7,8 +7,6 @@
  *   java --add-opens java.base/java.lang=ALL-UNNAMED -cp samples-kotlin/target/corun-samples-kotlin-0.1.0-SNAPSHOT.jar \
  *        dev.corun.samples.kotlin.TaskServer [port | --demo]
  */
-@file:JvmName("TaskServer")
-
 package dev.corun.samples.kotlin
 
 import dev.corun.corun
@@ -67,15 +65,23 @@ public fun exchange(host: String, port: Int, messages: List<String>, timeout: Du
     }
 }
 
-public fun main(args: Array<String>) {
-    val demo = args.firstOrNull() == "--demo"
-    val server = taskServer("127.0.0.1", if (demo) 0 else args.firstOrNull()?.toInt() ?: 9501).start()
-    println("seed 003 task server (Kotlin) listening on 127.0.0.1:${server.port()}")
-    if (!demo) {
-        server.awaitShutdown()
-        return
+/**
+ * The command-line entry point, `dev.corun.samples.kotlin.TaskServer`. An object with a `@JvmStatic`
+ * main, not a top-level `main`, so that it does not compete with `Samples.kt`'s `main(args)`
+ * when the package's code calls `main(...)`.
+ */
+public object TaskServer {
+    @JvmStatic
+    public fun main(args: Array<String>) {
+        val demo = args.firstOrNull() == "--demo"
+        val server = taskServer("127.0.0.1", if (demo) 0 else args.firstOrNull()?.toInt() ?: 9501).start()
+        println("seed 003 task server (Kotlin) listening on 127.0.0.1:${server.port()}")
+        if (!demo) {
+            server.awaitShutdown()
+            return
+        }
+        exchange("127.0.0.1", server.port(), listOf("send mail", "resize image", "broadcast"), 5.seconds)
+            .forEach { println("client got: $it") }
+        server.shutdown(java.time.Duration.ofSeconds(5))
     }
-    exchange("127.0.0.1", server.port(), listOf("send mail", "resize image", "broadcast"), 5.seconds)
-        .forEach { println("client got: $it") }
-    server.shutdown(java.time.Duration.ofSeconds(5))
 }
