@@ -5,6 +5,7 @@
 #   bench/run.sh [JMH options] [benchmark regex]   JMH, e.g. bench/run.sh -f 1 -wi 2 -i 3 SpawnJoin
 #   bench/run.sh footprint [KIND COUNT | counts]    heap bytes per parked coroutine (ParkedFootprint)
 #   bench/run.sh latency [CONFIG... | seconds]      scheduling latency under CPU hogs (SchedulingLatency)
+#   bench/run.sh tcp task|echo [SECONDS [CONNECTIONS [WINDOW]]]   TCP server load (TcpLoad; client in a child JVM)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,5 +39,6 @@ opens="--add-opens=java.base/java.lang=ALL-UNNAMED"
 case "${1:-}" in
     footprint) shift; exec "$java" "$opens" -Xmx4g -cp "$jar" dev.corun.bench.ParkedFootprint "$@" ;;
     latency)   shift; exec "$java" "$opens" -Xmx4g -cp "$jar" dev.corun.bench.SchedulingLatency "$@" ;;
+    tcp)       shift; exec "$java" "$opens" -Xmx4g -cp "$jar" dev.corun.bench.TcpLoad "$@" ;;
     *)         exec "$java" -jar "$jar" "$@" ;;
 esac
