@@ -106,10 +106,14 @@ public final class CorunRuntime {
         return co.cid;
     }
 
-    /** Creates the record of a Kotlin coroutine started from {@code parent} (null if none); the caller binds its job and starts it. */
+    /**
+     * Creates the record of a Kotlin coroutine started from {@code parent} (null if none); the
+     * caller binds its job and starts it. Like {@link #go(Coroutine, String, CoRunnable)}, it
+     * joins the parent's run while the parent is alive.
+     */
     public KotlinCoroutine newKotlin(Coroutine parent, String name) {
         scheduler();
-        KotlinCoroutine co = newRecord(parent, parent == null ? null : parent.run, KotlinCoroutine::new);
+        KotlinCoroutine co = newRecord(parent, parent == null || parent.isDone() ? null : parent.run, KotlinCoroutine::new);
         if (name != null) {
             co.name(name);
         }

@@ -2,6 +2,7 @@ package dev.corun.server;
 
 import dev.corun.ExitException;
 import dev.corun.internal.Blocking;
+import dev.corun.internal.Coroutine;
 import dev.corun.internal.CorunRuntime;
 import dev.corun.server.internal.Connection;
 import dev.corun.server.internal.FrameDecoder;
@@ -218,25 +219,22 @@ public final class TcpServer {
         }, t -> handlerFailed(event, "fd " + fd, t));
     }
 
+    /**
+     * A Java finish handler: started when the result arrives (on the thread that completes it),
+     * as a child of the coroutine that dispatched the task, which may have ended by then.
+     */
     private FinishInvoker javaFinish(TcpHandlers.Finish h) {
         return t -> {
-            CoRunnableBody body = () -> {
-                TaskResult r = t.result.join();
-                h.onFinish(this, t.id, r);
-            };
-            try {
-                // Started now, from the dispatching coroutine, so that it is that coroutine's child; it parks until the result.
-                HandlerCoroutines.goJava("tcp:finish", body::run, e -> handlerFailed("finish", "task " + t.id, e));
-            } catch (IllegalStateException tooMany) {
-                t.result.thenRun(() -> HandlerCoroutines.goJava("tcp:finish", body::run,
-                        e -> handlerFailed("finish", "task " + t.id, e)));
-            }
+            Coroutine dispatcher = Coroutine.current();
+            t.result.thenAccept(r -> {
+                try {
+                    HandlerCoroutines.goJava(dispatcher, "tcp:finish", () -> h.onFinish(this, t.id, r),
+                            e -> handlerFailed("finish", "task " + t.id, e));
+                } catch (IllegalStateException tooMany) { // CoOptions.maxCoroutines: reported, not dropped silently
+                    handlerFailed("finish", "task " + t.id + " with result " + r + ", not delivered", tooMany);
+                }
+            });
         };
-    }
-
-    @FunctionalInterface
-    private interface CoRunnableBody {
-        void run() throws Exception;
     }
 
     /** Logs and counts what a handler threw; the server keeps serving. Not API. */

@@ -101,8 +101,14 @@ public class SuspendTcpHandlers internal constructor(private val server: TcpServ
 internal fun finishInvoker(server: TcpServer, handler: suspend (TcpServer, Long, TaskResult) -> Unit): TcpServer.FinishInvoker =
     TcpServer.FinishInvoker { task ->
         // The record is made now, from the dispatching coroutine, so that it is that coroutine's child.
-        val record = KotlinHandlers.record(Coroutine.current(), "tcp:finish")
+        val dispatcher = Coroutine.current()
         task.result.whenComplete { r, _ ->
+            val record = try {
+                KotlinHandlers.record(dispatcher, "tcp:finish")
+            } catch (tooMany: IllegalStateException) { // CoOptions.maxCoroutines: reported, not dropped silently
+                server.handlerFailed("finish", "task ${task.id} with result $r, not delivered", tooMany)
+                return@whenComplete
+            }
             KotlinHandlers.start(record) {
                 try {
                     handler(server, task.id, r)

@@ -179,7 +179,9 @@ public final class TaskPool {
     public void unadmit(TaskRecord t) {
         inflight.remove(t.id);
         dispatched.decrementAndGet();
-        t.result.complete(TaskResult.canceled(t.id, "not queued"));
+        if (t.claimCompletion()) {
+            t.result.complete(TaskResult.canceled(t.id, "not queued"));
+        }
     }
 
     public Channel<TaskRecord> queue() {
@@ -215,17 +217,23 @@ public final class TaskPool {
         }
     }
 
-    /** Completes the task once; later calls do nothing and return false. */
+    /**
+     * Completes the task once; later calls do nothing and return false. The counters and the
+     * in-flight set are updated before the result is published, since publishing it runs the
+     * finish handler's start and wakes waiters: whoever sees the result (or an empty in-flight
+     * set, as shutdown does) sees the books already closed.
+     */
     public boolean complete(TaskRecord t, TaskResult r) {
-        if (!t.result.complete(r)) {
+        if (!t.claimCompletion()) {
             return false;
         }
-        inflight.remove(t.id);
         switch (r.outcome()) {
             case OK -> finished.incrementAndGet();
             case FAILED -> failed.incrementAndGet();
             default -> canceled.incrementAndGet();
         }
+        inflight.remove(t.id);
+        t.result.complete(r);
         return true;
     }
 

@@ -29,7 +29,15 @@ public object HandlerCoroutines {
      */
     @JvmStatic
     public fun goJava(name: String, body: CoRunnable, onFailure: Consumer<Throwable>): Long =
-        CorunRuntime.get().go(name) {
+        goJava(Coroutine.current(), name, body, onFailure)
+
+    /**
+     * [goJava] with a given [parent] (null: none), from any thread: a task's finish handler runs
+     * as a child of the coroutine that dispatched the task, started when the result arrives.
+     */
+    @JvmStatic
+    public fun goJava(parent: Coroutine?, name: String, body: CoRunnable, onFailure: Consumer<Throwable>): Long =
+        CorunRuntime.get().go(parent, name) {
             Coroutine.current().markServerHandler()
             try {
                 body.run()

@@ -15,9 +15,9 @@ import kotlin.coroutines.resumeWithException
  * How the TCP server starts a Kotlin (suspend) handler as a corun coroutine of its own, and how
  * its suspend API waits for blocking socket work.
  *
- * The record of a handler coroutine can be made before it starts ([record]): a finish handler's
- * record is made when the task is dispatched, with the dispatching coroutine as its parent, and
- * started when the result arrives. Every record made here is started by [start] exactly once.
+ * A handler's record is made ([record]) and then started ([start]) exactly once; a finish
+ * handler's record is made when the result arrives, with the coroutine that dispatched the
+ * task as its parent.
  */
 public object KotlinHandlers {
 
