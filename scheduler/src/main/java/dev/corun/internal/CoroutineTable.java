@@ -8,21 +8,20 @@ import java.util.List;
 /**
  * The live coroutines by id, for {@code Co.exists}, {@code list}, {@code cancel},
  * {@code getBackTrace} and the deadlock report. Lock-striped open addressing: a coroutine
- * costs one reference and one {@code long} key (about 24 bytes at the load kept here) instead
- * of a hash-map node and a boxed key, which matters when a million coroutines are parked.
+ * costs one array slot (8 to 16 bytes at the loads kept here) instead of a hash-map node and
+ * a boxed key, which matters when a million coroutines are parked. (A {@code long[]} of ids
+ * beside the slots was tried: it cost 16 bytes per parked coroutine and bought little once ids
+ * were grouped, since neighbouring records were allocated together and are in cache.)
  *
- * <p>The ids are kept beside the records ({@code keys[i]} is {@code slots[i].cid}, 0 for a
- * free slot, since ids start at 1), so probing, the backward shift of a removal and rehashing
- * read one dense {@code long[]} and never touch the records: on the spawn path of a million
- * short coroutines those record reads were cache misses.
+ * <p>Consecutive ids go to consecutive stripes (the low six bits pick the stripe), so two
+ * carriers ending neighbouring coroutines take different locks. Within a stripe, its members
+ * are hashed by groups of eight consecutive ones into aligned blocks of eight slots.
+ * Coroutines are started and mostly end in id order, so a burst touches each cache line of a
+ * table once per eight of its coroutines instead of once per coroutine (hashing every id on
+ * its own made each add and each remove a cache miss once a million were alive; grouping
+ * consecutive ids in one stripe made neighbouring enders meet on its lock).
  *
- * <p>Ids are hashed by groups of eight consecutive ids: a group lives in one stripe, in one
- * aligned block of eight slots. Coroutines are started and mostly end in id order, so a
- * burst touches each cache line of a table once per eight coroutines instead of once per
- * coroutine (hashing every id on its own made each add and each remove a cache miss once a
- * million were alive).
- *
- * <p>Invariants: a record lives in stripe {@code mix(cid / 8) & (STRIPES-1)}, in that stripe's
+ * <p>Invariants: a record lives in stripe {@code cid & (STRIPES-1)}, in that stripe's
  * table by linear probing from {@link #home}; each table is at most half
  * full; removal shifts later entries of the probe run back, so no tombstones exist. A table
  * shrinks only when it is less than a 32nd full and has not grown for a second: bursts of
@@ -53,7 +52,6 @@ final class CoroutineTable {
         volatile int locked;
         int size;
         long grownAtNanos;
-        long[] keys = new long[MIN_LENGTH];
         Coroutine[] slots = new Coroutine[MIN_LENGTH];
 
         void lock() {
@@ -106,52 +104,51 @@ final class CoroutineTable {
         return (int) (h ^ (h >>> 32));
     }
 
-    /** The slot where {@code cid} sits if nothing collides: its group's aligned block of slots, then its place in the group. */
+    /**
+     * The slot where {@code cid} sits if nothing collides: the stripe's members (every 64th id)
+     * go by groups of eight consecutive members into aligned blocks of eight slots.
+     */
     private static int home(long cid, int mask) {
-        int g = mix(cid >>> GROUP_BITS) >>> STRIPE_BITS;
-        return ((g << GROUP_BITS) | (int) (cid & (GROUP - 1))) & mask;
+        long member = cid >>> STRIPE_BITS;
+        int g = mix(member >>> GROUP_BITS);
+        return ((g << GROUP_BITS) | (int) (member & (GROUP - 1))) & mask;
     }
 
     private Stripe stripeOf(long cid) {
-        return stripes[mix(cid >>> GROUP_BITS) & (STRIPES - 1)];
+        return stripes[(int) cid & (STRIPES - 1)];
     }
 
     void add(Coroutine co) {
         Stripe s = stripeOf(co.cid);
         s.lock();
         try {
-            if ((s.size + 1) * 2 > s.keys.length) {
-                resize(s, s.keys.length * 2);
+            if ((s.size + 1) * 2 > s.slots.length) {
+                resize(s, s.slots.length * 2);
                 s.grownAtNanos = System.nanoTime();
             }
-            insert(s.keys, s.slots, co.cid, co);
+            insert(s.slots, co);
             s.size++;
         } finally {
             s.unlock();
         }
     }
 
-    private static void insert(long[] keys, Coroutine[] slots, long cid, Coroutine co) {
-        int mask = keys.length - 1;
-        int i = home(cid, mask);
-        while (keys[i] != 0) {
+    private static void insert(Coroutine[] slots, Coroutine co) {
+        int mask = slots.length - 1;
+        int i = home(co.cid, mask);
+        while (slots[i] != null) {
             i = (i + 1) & mask;
         }
-        keys[i] = cid;
         slots[i] = co;
     }
 
     private static void resize(Stripe s, int length) {
-        long[] oldKeys = s.keys;
-        Coroutine[] oldSlots = s.slots;
-        long[] keys = new long[length];
         Coroutine[] slots = new Coroutine[length];
-        for (int i = 0; i < oldKeys.length; i++) {
-            if (oldKeys[i] != 0) {
-                insert(keys, slots, oldKeys[i], oldSlots[i]);
+        for (Coroutine co : s.slots) {
+            if (co != null) {
+                insert(slots, co);
             }
         }
-        s.keys = keys;
         s.slots = slots;
     }
 
@@ -160,12 +157,11 @@ final class CoroutineTable {
         Stripe s = stripeOf(cid);
         s.lock();
         try {
-            long[] keys = s.keys;
             Coroutine[] slots = s.slots;
-            int mask = keys.length - 1;
+            int mask = slots.length - 1;
             int i = home(cid, mask);
-            while (keys[i] != cid) {
-                if (keys[i] == 0) {
+            while (slots[i] != co) {
+                if (slots[i] == null) {
                     return; // never registered (a handler cancelled before it started)
                 }
                 i = (i + 1) & mask;
@@ -173,18 +169,16 @@ final class CoroutineTable {
             s.size--;
             // Shift back later entries of the run that could not sit in their home slot past the hole.
             int hole = i;
-            for (int j = (i + 1) & mask; keys[j] != 0; j = (j + 1) & mask) {
-                if (((j - home(keys[j], mask)) & mask) >= ((j - hole) & mask)) {
-                    keys[hole] = keys[j];
+            for (int j = (i + 1) & mask; slots[j] != null; j = (j + 1) & mask) {
+                if (((j - home(slots[j].cid, mask)) & mask) >= ((j - hole) & mask)) {
                     slots[hole] = slots[j];
                     hole = j;
                 }
             }
-            keys[hole] = 0;
             slots[hole] = null;
-            if (keys.length > MIN_LENGTH && s.size * 32 < keys.length
+            if (slots.length > MIN_LENGTH && s.size * 32 < slots.length
                     && System.nanoTime() - s.grownAtNanos >= shrinkAfterNanos) {
-                resize(s, keys.length / 2);
+                resize(s, slots.length / 2);
             }
         } finally {
             s.unlock();
@@ -195,11 +189,11 @@ final class CoroutineTable {
         Stripe s = stripeOf(cid);
         s.lock();
         try {
-            long[] keys = s.keys;
-            int mask = keys.length - 1;
-            for (int i = home(cid, mask); keys[i] != 0; i = (i + 1) & mask) {
-                if (keys[i] == cid) {
-                    return s.slots[i];
+            Coroutine[] slots = s.slots;
+            int mask = slots.length - 1;
+            for (int i = home(cid, mask); slots[i] != null; i = (i + 1) & mask) {
+                if (slots[i].cid == cid) {
+                    return slots[i];
                 }
             }
             return null;
