@@ -50,7 +50,8 @@ import java.util.concurrent.atomic.AtomicLong
  * pipelining) and goes back to the idle list only after its response body was read completely
  * and neither side asked to close; idle connections older than [keepAliveMillis] are closed
  * instead of reused. A request that finds a reused connection dead before any response byte is
- * retried once on a fresh connection (the server may have closed it while idle).
+ * retried once on a fresh connection if it is a GET or HEAD (the server may have closed it while
+ * idle; other methods are not retried, they may have had an effect).
  */
 internal class KeepAlivePool private constructor(
     private val host: String,
@@ -86,9 +87,9 @@ internal class KeepAlivePool private constructor(
             try {
                 val r = try {
                     exchange(conn, method, target, headers, body)
-                } catch (e: EOFException) {
-                    if (!conn.reused) throw e
-                    conn.close() // the server closed it while it was idle: once more on a fresh one
+                } catch (e: java.io.IOException) {
+                    if (!conn.reused || (method != "GET" && method != "HEAD")) throw e
+                    conn.close() // the server closed it while it was idle: a GET once more on a fresh one
                     conn = connect()
                     exchange(conn, method, target, headers, body)
                 }
