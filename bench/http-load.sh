@@ -80,8 +80,9 @@ done
 up_port=$(pyport); seed_port=$(pyport)
 up_pid=$(start upstream "$up_port" "$delay")
 seed_pid=$(start seed001 "$seed_port" "$up_port")
-tw_before=$(ss -Htan state time-wait | wc -l)
+tw_before=$(ss -Htan state time-wait "( dport = :$up_port or sport = :$up_port )" | wc -l)
 load "seed001" "http://127.0.0.1:$seed_port/"
-tw_after=$(ss -Htan state time-wait | wc -l)
-echo "seed001: upstream delay ${delay} ms, ceiling ${conns}/${delay}ms = $((conns * 1000 / delay)) req/s; TIME_WAIT sockets before $tw_before, after $tw_after" | tee -a "$out/http-summary.txt"
+tw_after=$(ss -Htan state time-wait "( dport = :$up_port or sport = :$up_port )" | wc -l)
+est=$(ss -Htan state established "( dport = :$up_port )" | wc -l)
+echo "seed001: upstream delay ${delay} ms, ceiling ${conns}/${delay}ms = $((conns * 1000 / delay)) req/s; TIME_WAIT sockets to/from the upstream port before $tw_before, after $tw_after; connections open to the upstream at the end $est" | tee -a "$out/http-summary.txt"
 kill "$seed_pid" "$up_pid"

@@ -41,8 +41,9 @@ public fun main(args: Array<String>) {
             val server = embeddedServer(Netty, port = port, host = "127.0.0.1") {
                 routing { get("/") { call.respondText("Hello, world!") } }
             }
+            server.start(wait = false)
             println("ready $mode $port")
-            server.start(wait = true)
+            Thread.sleep(Long.MAX_VALUE)
         }
 
         "upstream" -> {

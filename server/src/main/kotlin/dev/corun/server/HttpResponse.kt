@@ -22,7 +22,9 @@ import java.nio.file.Paths
  * the suspend form.
  *
  * Writes return `false` instead of throwing when the response has already ended or the client
- * went away, so a streaming loop can be `while (resp.write(chunk)) ...`.
+ * went away, so a streaming loop can be `while (resp.write(chunk)) ...`. Once the client is gone,
+ * [status], [header] and [cookie] are silently ignored too (a handler racing a disconnect must
+ * not fail for it).
  *
  * Threading: one response belongs to its handler's coroutine. Hand it to a sub-coroutine only if
  * your code orders their calls (for instance the handler joins the sub-coroutine before writing
@@ -44,6 +46,7 @@ public class HttpResponse internal constructor(private val exchange: ResponseExc
     /** Sets the status code (default 200). */
     public fun status(code: Int): HttpResponse {
         require(code in 100..999) { "status code must be a 3-digit HTTP status, got $code" }
+        if (exchange.aborted) return this // the client is gone: nothing will be sent
         exchange.checkNotCommitted("status($code)")
         exchange.status = code
         return this
@@ -53,6 +56,7 @@ public class HttpResponse internal constructor(private val exchange: ResponseExc
     public fun header(name: String, value: String): HttpResponse {
         require(name.isNotBlank() && name.none { it == '\r' || it == '\n' || it == ':' }) { "invalid header name '$name'" }
         require(value.none { it == '\r' || it == '\n' }) { "header $name: value must not contain CR or LF" }
+        if (exchange.aborted) return this // the client is gone: nothing will be sent
         exchange.checkNotCommitted("header($name)")
         exchange.headers += name to value
         return this

@@ -21,6 +21,8 @@ class HttpBadInputTest {
     private static final CompletableFuture<Long> streamingCid = new CompletableFuture<>();
     private static final CompletableFuture<Long> sleepingCid = new CompletableFuture<>();
     private static final CompletableFuture<Status> sleepResult = new CompletableFuture<>();
+    private static final CompletableFuture<Long> lateCid = new CompletableFuture<>();
+    private static final CompletableFuture<String> lateOutcome = new CompletableFuture<>();
 
     @BeforeAll
     static void start() {
@@ -43,6 +45,12 @@ class HttpBadInputTest {
                     resp.write("started\n");
                     sleepResult.complete(Co.sleep(Duration.ofSeconds(120)));
                     resp.end("late");
+                })
+                .on("/late-headers", (req, resp) -> {
+                    lateCid.complete(Co.getCid());
+                    Co.sleep(Duration.ofSeconds(120)); // cancelled when the client leaves
+                    resp.status(201).header("X-Late", "1").cookie("c", "v"); // ignored, not thrown
+                    lateOutcome.complete(resp.isAborted() + " " + resp.end("x"));
                 })
                 .on("request", (req, resp) -> resp.end("ok"))
                 .start();
@@ -178,5 +186,14 @@ class HttpBadInputTest {
         assertEquals(Status.CANCELED, sleepResult.get(20, TimeUnit.SECONDS));
         Co.join(new long[] {cid}, Duration.ofSeconds(20));
         assertFalse(Co.exists(cid));
+    }
+
+    @Test
+    void aHandlerSettingHeadersAfterTheClientLeftDoesNotFail() throws Exception {
+        try (RawHttp raw = new RawHttp(server.port())) {
+            raw.send("GET /late-headers HTTP/1.1\r\nHost: x\r\n\r\n");
+            lateCid.get(10, TimeUnit.SECONDS);
+        }
+        assertEquals("true false", lateOutcome.get(20, TimeUnit.SECONDS));
     }
 }
