@@ -29,6 +29,7 @@ import io.ktor.server.response.respondBytesWriter
 import io.ktor.utils.io.readAvailable
 import io.ktor.utils.io.writeFully
 import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
 import org.slf4j.LoggerFactory
@@ -139,7 +140,8 @@ internal class KtorHttpApp(
         val response = HttpResponse(exchange)
         try {
             coroutineScope {
-                launch {
+                // Undispatched: straight into runKotlin's hop onto corun, without a Ktor dispatch first.
+                launch(start = CoroutineStart.UNDISPATCHED) {
                     try {
                         HandlerCoroutines.runKotlin("http ${request.method()} ${request.path()}") {
                             try {
