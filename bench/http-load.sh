@@ -41,6 +41,7 @@ trap cleanup EXIT
 # start MODE PORT [ARG]: starts a server JVM, waits for its "ready" line
 start() {
     local log="$out/http-server-$1.log"
+    : > "$log"
     "$java" --add-opens=java.base/java.lang=ALL-UNNAMED -Xmx1g -cp "$jar" dev.corun.bench.HttpBenchServers "$@" > "$log" 2>&1 &
     local pid=$!
     pids+=("$pid")

@@ -14,6 +14,7 @@ import io.ktor.network.tls.tls
 import io.ktor.utils.io.ByteChannel
 import io.ktor.utils.io.ByteReadChannel
 import io.ktor.utils.io.ByteWriteChannel
+import io.ktor.utils.io.readByteArray
 import io.ktor.utils.io.readRemaining
 import io.ktor.utils.io.writeFully
 import io.ktor.utils.io.writePacket
@@ -163,7 +164,11 @@ internal class KeepAlivePool private constructor(
             }
             val connection = ConnectionOptions.parse(response.headers["Connection"])
             val noBody = method == "HEAD" || response.status == 204 || response.status == 304 || response.status / 100 == 1
-            val bytes = if (noBody) ByteArray(0) else coroutineScope {
+            val length = headerMap["content-length"]?.toLongOrNull()
+            val chunked = headerMap["transfer-encoding"]?.contains("chunked") == true
+            val bytes = if (noBody) ByteArray(0) else if (length != null && !chunked && length <= Int.MAX_VALUE) {
+                c.input.readByteArray(length.toInt()) // the common case, without a body-parser coroutine
+            } else coroutineScope {
                 val sink = ByteChannel()
                 launch {
                     try {
