@@ -123,7 +123,8 @@ public class HttpClient @JvmOverloads constructor(
         } catch (e: InterruptedException) {
             f.cancel(true)
             Thread.currentThread().interrupt()
-            fail(-2, "interrupted while waiting for the response")
+            // Co.cancel of the calling Java coroutine (e.g. its HTTP client went away) lands here.
+            fail(STATUS_TIMEOUT, "interrupted (cancelled) while waiting for the response")
         }
     }
 

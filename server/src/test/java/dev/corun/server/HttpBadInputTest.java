@@ -22,6 +22,8 @@ class HttpBadInputTest {
     private static final CompletableFuture<Long> sleepingCid = new CompletableFuture<>();
     private static final CompletableFuture<Status> sleepResult = new CompletableFuture<>();
     private static final CompletableFuture<Long> lateCid = new CompletableFuture<>();
+    private static final CompletableFuture<Long> callerCid = new CompletableFuture<>();
+    private static final CompletableFuture<String> callOutcome = new CompletableFuture<>();
     private static final CompletableFuture<String> lateOutcome = new CompletableFuture<>();
 
     @BeforeAll
@@ -51,6 +53,13 @@ class HttpBadInputTest {
                     Co.sleep(Duration.ofSeconds(120)); // cancelled when the client leaves
                     resp.status(201).header("X-Late", "1").cookie("c", "v"); // ignored, not thrown
                     lateOutcome.complete(resp.isAborted() + " " + resp.end("x"));
+                })
+                .on("/never", (req, resp) -> Co.sleep(Duration.ofSeconds(120)))
+                .on("/calls-out", (req, resp) -> {
+                    callerCid.complete(Co.getCid());
+                    resp.write("calling\n");
+                    HttpClient cli = new HttpClient("127.0.0.1", server.port()).set(new HttpClientOptions().timeout(Duration.ofSeconds(100)));
+                    callOutcome.complete(cli.get("/never") + " " + cli.getStatusCode());
                 })
                 .on("request", (req, resp) -> resp.end("ok"))
                 .start();
@@ -195,5 +204,17 @@ class HttpBadInputTest {
             lateCid.get(10, TimeUnit.SECONDS);
         }
         assertEquals("true false", lateOutcome.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aClientLeavingEndsAHandlerBlockedInAnHttpClientCall() throws Exception {
+        long cid;
+        try (RawHttp raw = new RawHttp(server.port())) {
+            raw.send("GET /calls-out HTTP/1.1\r\nHost: x\r\n\r\n");
+            raw.readUntil("calling");
+            cid = callerCid.get(10, TimeUnit.SECONDS);
+        }
+        Co.join(new long[] {cid}, Duration.ofSeconds(20));
+        assertFalse(Co.exists(cid), "the handler blocked in HttpClient.get ended after its client left: " + callOutcome.getNow("still waiting"));
     }
 }
