@@ -33,8 +33,9 @@ java="$java_home/bin/java"
 
 out="$here/results/$(date -u +%F)"
 mkdir -p "$out"
-pids=()
-cleanup() { for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done; }
+# start() runs in $(...) subshells, so the server pids go to a file the EXIT trap reads.
+pidfile="$(mktemp)"
+cleanup() { while read -r p; do kill "$p" 2>/dev/null || true; done < "$pidfile"; rm -f "$pidfile"; }
 trap cleanup EXIT
 
 
@@ -44,7 +45,7 @@ start() {
     : > "$log"
     "$java" --add-opens=java.base/java.lang=ALL-UNNAMED -Xmx1g -cp "$jar" dev.corun.bench.HttpBenchServers "$@" > "$log" 2>&1 &
     local pid=$!
-    pids+=("$pid")
+    echo "$pid" >> "$pidfile"
     for _ in $(seq 1 120); do
         grep -q "^ready" "$log" && { echo "$pid"; return; }
         kill -0 "$pid" 2>/dev/null || { echo "server $1 died:" >&2; cat "$log" >&2; exit 1; }
