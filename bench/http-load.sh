@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# HTTP load: wrk against hello world from a corun Java handler, a corun Kotlin handler and a raw
+# Ktor-Netty app (side by side in one run), then the seed 001 handler against a 50 ms upstream.
+# Build first:  mvn -B -q -DskipTests -pl bench -am package        Needs wrk (apt-get install wrk).
+#
+#   bench/http-load.sh [SECONDS=10] [CONNECTIONS=64] [THREADS=2] [DELAY_MS=50]
+#
+# Each server runs in its own JVM (JDK >= 21 as in run.sh, with the add-opens flag); each gets a
+# 3 s warm-up run before the measured one. Raw wrk output goes to bench/results/<date>/http-*.txt.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+jar="$here/target/benchmarks.jar"
+[[ -f "$jar" ]] || { echo "no $jar: build it with 'mvn -B -q -DskipTests -pl bench -am package'" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; exit 1; }
+
+secs="${1:-10}"; conns="${2:-64}"; threads="${3:-2}"; delay="${4:-50}"
+
+feature() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1 || true; }
+java_home=""
+if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" && "$(feature "$JAVA_HOME")" -ge 21 ]]; then
+    java_home="$JAVA_HOME"
+else
+    best=0
+    for dir in /usr/lib/jvm/*/; do
+        dir="${dir%/}"; [[ -x "$dir/bin/java" ]] || continue
+        v="$(feature "$dir")"
+        if [[ -n "$v" && "$v" -ge 21 && "$v" -gt "$best" ]]; then best="$v"; java_home="$dir"; fi
+    done
+fi
+[[ -n "$java_home" ]] || { echo "no JDK >= 21 found" >&2; exit 1; }
+java="$java_home/bin/java"
+
+out="$here/results/$(date -u +%F)"
+mkdir -p "$out"
+# start() runs in $(...) subshells, so the server pids go to a file the EXIT trap reads.
+pidfile="$(mktemp)"
+cleanup() { while read -r p; do kill "$p" 2>/dev/null || true; done < "$pidfile"; rm -f "$pidfile"; }
+trap cleanup EXIT
+
+
+# start MODE PORT [ARG]: starts a server JVM, waits for its "ready" line
+start() {
+    local log="$out/http-server-$1.log"
+    : > "$log"
+    "$java" --add-opens=java.base/java.lang=ALL-UNNAMED -Xmx1g -cp "$jar" dev.corun.bench.HttpBenchServers "$@" > "$log" 2>&1 &
+    local pid=$!
+    echo "$pid" >> "$pidfile"
+    for _ in $(seq 1 120); do
+        grep -q "^ready" "$log" && { echo "$pid"; return; }
+        kill -0 "$pid" 2>/dev/null || { echo "server $1 died:" >&2; cat "$log" >&2; exit 1; }
+        sleep 0.5
+    done
+    echo "server $1 not ready after 60 s" >&2; exit 1
+}
+
+# load NAME URL: warm-up, measured run, one summary line
+load() {
+    wrk -t"$threads" -c"$conns" -d3s "$2" > /dev/null
+    wrk -t"$threads" -c"$conns" -d"${secs}s" --latency "$2" > "$out/http-$1.txt"
+    local rps p50 p99 errors
+    rps=$(awk '/^Requests\/sec/ {print $2}' "$out/http-$1.txt")
+    p50=$(awk '$1 == "50%" {print $2}' "$out/http-$1.txt")
+    p99=$(awk '$1 == "99%" {print $2}' "$out/http-$1.txt")
+    errors=$(grep -E "Socket errors|Non-2xx" "$out/http-$1.txt" | tr '\n' ' ' || true)
+    printf '%-10s %10s req/s   p50 %8s   p99 %8s   %s\n' "$1" "$rps" "$p50" "$p99" "${errors:-no errors}" | tee -a "$out/http-summary.txt"
+}
+
+pyport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+{
+    echo "== $(date -u '+%F %T') UTC  wrk -t$threads -c$conns -d${secs}s  $(nproc) cores  load: $(cut -d' ' -f1-3 /proc/loadavg)  java: $("$java" -version 2>&1 | head -n 1)"
+} | tee -a "$out/http-summary.txt"
+
+for mode in java kotlin ktor; do
+    port=$(pyport)
+    pid=$(start "$mode" "$port")
+    load "hello-$mode" "http://127.0.0.1:$port/"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+done
+
+up_port=$(pyport); seed_port=$(pyport)
+up_pid=$(start upstream "$up_port" "$delay")
+seed_pid=$(start seed001 "$seed_port" "$up_port")
+tw_before=$(ss -Htan state time-wait "( dport = :$up_port or sport = :$up_port )" | wc -l)
+load "seed001" "http://127.0.0.1:$seed_port/"
+tw_after=$(ss -Htan state time-wait "( dport = :$up_port or sport = :$up_port )" | wc -l)
+est=$(ss -Htan state established "( dport = :$up_port )" | wc -l)
+echo "seed001: upstream delay ${delay} ms, ceiling ${conns}/${delay}ms = $((conns * 1000 / delay)) req/s; TIME_WAIT sockets to/from the upstream port before $tw_before, after $tw_after; connections open to the upstream at the end $est" | tee -a "$out/http-summary.txt"
+kill "$seed_pid" "$up_pid"

@@ -1,0 +1,125 @@
+package dev.corun.server;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Limits and timeouts of an {@link HttpServer}, Swoole's {@code $server->set([...])}. Every
+ * field has a safe default; setters return {@code this} so options read as one expression:
+ *
+ * <pre>{@code
+ * server.set(new HttpServerOptions()
+ *         .maxBodySize(1 << 20)
+ *         .headerTimeout(Duration.ofSeconds(5)));
+ * }</pre>
+ *
+ * <table>
+ *   <caption>Defaults and what happens past each limit</caption>
+ *   <tr><th>option</th><th>default</th><th>past it</th></tr>
+ *   <tr><td>{@code maxInitialLineLength}</td><td>8 KiB</td><td>414, connection closed</td></tr>
+ *   <tr><td>{@code maxHeaderSize} (all header lines together)</td><td>8 KiB</td><td>431, connection closed</td></tr>
+ *   <tr><td>{@code maxHeaderCount}</td><td>100</td><td>431, connection closed</td></tr>
+ *   <tr><td>{@code maxBodySize}</td><td>8 MiB</td><td>413, connection closed (a declared
+ *       Content-Length is refused before any body byte is read; a chunked body is counted as it
+ *       arrives)</td></tr>
+ *   <tr><td>{@code headerTimeout}</td><td>10 s</td><td>408 and closed if the client started a
+ *       request and did not finish its headers in time; an idle keep-alive connection is closed
+ *       silently</td></tr>
+ *   <tr><td>{@code responseWriteTimeout}</td><td>10 s</td><td>connection closed (a client that
+ *       stops reading)</td></tr>
+ *   <tr><td>{@code shutdownTimeout}</td><td>30 s</td><td>{@code shutdown()} stops waiting for
+ *       in-flight requests</td></tr>
+ * </table>
+ *
+ * <p>Not thread-safe; set options before {@link HttpServer#start()}.
+ */
+public final class HttpServerOptions {
+    private int maxInitialLineLength = 8 * 1024;
+    private int maxHeaderSize = 8 * 1024;
+    private int maxHeaderCount = 100;
+    private long maxBodySize = 8L * 1024 * 1024;
+    private Duration headerTimeout = Duration.ofSeconds(10);
+    private Duration responseWriteTimeout = Duration.ofSeconds(10);
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+    /** Longest request line (method, target, version) in bytes. */
+    public HttpServerOptions maxInitialLineLength(int bytes) {
+        this.maxInitialLineLength = positive("maxInitialLineLength", bytes);
+        return this;
+    }
+
+    /** Largest total size of the header lines in bytes. */
+    public HttpServerOptions maxHeaderSize(int bytes) {
+        this.maxHeaderSize = positive("maxHeaderSize", bytes);
+        return this;
+    }
+
+    /** Most header fields in one request. */
+    public HttpServerOptions maxHeaderCount(int count) {
+        this.maxHeaderCount = positive("maxHeaderCount", count);
+        return this;
+    }
+
+    /** Largest request body in bytes; the body is buffered up to this size before the handler runs. */
+    public HttpServerOptions maxBodySize(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("maxBodySize must be >= 0, got " + bytes);
+        }
+        this.maxBodySize = bytes;
+        return this;
+    }
+
+    /** How long a client may take to send a request's headers (and how long a keep-alive connection may idle). */
+    public HttpServerOptions headerTimeout(Duration timeout) {
+        this.headerTimeout = positive("headerTimeout", timeout);
+        return this;
+    }
+
+    /** How long one response write may wait for a client that does not read. Whole seconds (Netty's write-timeout handler). */
+    public HttpServerOptions responseWriteTimeout(Duration timeout) {
+        this.responseWriteTimeout = positive("responseWriteTimeout", timeout);
+        return this;
+    }
+
+    /** How long {@link HttpServer#shutdown()} waits for in-flight requests. */
+    public HttpServerOptions shutdownTimeout(Duration timeout) {
+        this.shutdownTimeout = positive("shutdownTimeout", timeout);
+        return this;
+    }
+
+    public int maxInitialLineLength() { return maxInitialLineLength; }
+    public int maxHeaderSize() { return maxHeaderSize; }
+    public int maxHeaderCount() { return maxHeaderCount; }
+    public long maxBodySize() { return maxBodySize; }
+    public Duration headerTimeout() { return headerTimeout; }
+    public Duration responseWriteTimeout() { return responseWriteTimeout; }
+    public Duration shutdownTimeout() { return shutdownTimeout; }
+
+    /** A copy, so a running server never sees later changes. */
+    public HttpServerOptions copy() {
+        HttpServerOptions o = new HttpServerOptions();
+        o.maxInitialLineLength = maxInitialLineLength;
+        o.maxHeaderSize = maxHeaderSize;
+        o.maxHeaderCount = maxHeaderCount;
+        o.maxBodySize = maxBodySize;
+        o.headerTimeout = headerTimeout;
+        o.responseWriteTimeout = responseWriteTimeout;
+        o.shutdownTimeout = shutdownTimeout;
+        return o;
+    }
+
+    private static int positive(String name, int v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(name + " must be > 0, got " + v);
+        }
+        return v;
+    }
+
+    private static Duration positive(String name, Duration d) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be > 0, got " + d);
+        }
+        return d;
+    }
+}

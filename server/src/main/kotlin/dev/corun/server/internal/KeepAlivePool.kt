@@ -1,0 +1,200 @@
+package dev.corun.server.internal
+
+import io.ktor.http.HttpMethod
+import io.ktor.http.cio.ConnectionOptions
+import io.ktor.http.cio.RequestResponseBuilder
+import io.ktor.http.cio.parseHttpBody
+import io.ktor.http.cio.parseResponse
+import io.ktor.network.selector.SelectorManager
+import io.ktor.network.sockets.Socket
+import io.ktor.network.sockets.aSocket
+import io.ktor.network.sockets.openReadChannel
+import io.ktor.network.sockets.openWriteChannel
+import io.ktor.network.tls.tls
+import io.ktor.utils.io.ByteChannel
+import io.ktor.utils.io.ByteReadChannel
+import io.ktor.utils.io.ByteWriteChannel
+import io.ktor.utils.io.readByteArray
+import io.ktor.utils.io.readRemaining
+import io.ktor.utils.io.writeFully
+import io.ktor.utils.io.writePacket
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.TimeoutCancellationException
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.sync.Semaphore
+import kotlinx.coroutines.withTimeout
+import kotlinx.io.readByteArray
+import java.io.EOFException
+import java.util.ArrayDeque
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.atomic.AtomicLong
+
+/**
+ * Keep-alive HTTP/1.1 connections to one host and port, on Ktor CIO's own layers: ktor-network
+ * sockets (the CIO selector) and ktor-http-cio's request builder and response parser.
+ *
+ * Why not Ktor's CIO client engine: in Ktor 3.5.2 it cannot reuse a connection.
+ * - With its defaults (`pipelining = false`) every request goes through
+ *   `Endpoint.makeDedicatedRequest`, which opens a connection and closes it when the call
+ *   completes (one TIME_WAIT socket per request).
+ * - With `pipelining = true`, `ConnectionPipeline` calls `writeRequest(..., closeChannel = false)`,
+ *   but `writeRequest` passes the flag to `writeHeaders` only; `writeBody` closes the output with
+ *   its default `closeChannel = true`. The connection is half-closed after the first request and a
+ *   Netty server drops it before answering (fixed upstream by KTOR-7009, ktor PR 5798, not in
+ *   3.5.2, the newest release).
+ * - GET/HEAD only: any other method, and any request with its own connect or socket timeout,
+ *   takes the dedicated path anyway (`requiresDedicatedConnection`).
+ *
+ * Invariants: at most [poolSize] connections are open (a permit per connection in use; idle ones
+ * were in use before and hold none); a connection is used by one request at a time (no
+ * pipelining) and goes back to the idle list only after its response body was read completely
+ * and neither side asked to close; idle connections older than [keepAliveMillis] are closed
+ * instead of reused. A request that finds a reused connection dead before any response byte is
+ * retried once on a fresh connection if it is a GET or HEAD (the server may have closed it while
+ * idle; other methods are not retried, they may have had an effect).
+ */
+internal class KeepAlivePool private constructor(
+    private val host: String,
+    private val port: Int,
+    private val ssl: Boolean,
+    private val poolSize: Int,
+    private val keepAliveMillis: Long,
+    private val connectTimeoutMillis: Long,
+) {
+    private class Conn(val socket: Socket, val input: ByteReadChannel, val output: ByteWriteChannel) {
+        var lastUsed = System.nanoTime()
+        val reused get() = uses > 0
+        var uses = 0
+        fun close() = runCatching { socket.close() }
+    }
+
+    class RawResponse(val status: Int, val headers: Map<String, String>, val body: ByteArray)
+
+    /** The connect step failed (refused, unresolvable, timed out): status -1. */
+    class ConnectFailed(message: String, cause: Throwable?) : java.io.IOException(message, cause)
+
+    private val permits = Semaphore(poolSize)
+    private val idle = ArrayDeque<Conn>()
+    private val hostHeader = if ((ssl && port == 443) || (!ssl && port == 80)) host else "$host:$port"
+
+    /** Connections opened so far (for tests and the findings). */
+    val opened = AtomicLong()
+
+    suspend fun execute(method: String, target: String, headers: List<Pair<String, String>>, body: ByteArray?): RawResponse {
+        permits.acquire()
+        try {
+            var conn = takeIdle() ?: connect()
+            try {
+                val r = try {
+                    exchange(conn, method, target, headers, body)
+                } catch (e: java.io.IOException) {
+                    if (!conn.reused || (method != "GET" && method != "HEAD")) throw e
+                    conn.close() // the server closed it while it was idle: a GET once more on a fresh one
+                    conn = connect()
+                    exchange(conn, method, target, headers, body)
+                }
+                if (r.second) giveBack(conn) else conn.close()
+                return r.first
+            } catch (t: Throwable) {
+                conn.close()
+                throw t
+            }
+        } finally {
+            permits.release()
+        }
+    }
+
+    private fun takeIdle(): Conn? = synchronized(idle) {
+        val now = System.nanoTime()
+        while (true) {
+            val c = idle.pollFirst() ?: return null
+            if (now - c.lastUsed < keepAliveMillis * 1_000_000 && !c.input.isClosedForRead) return c
+            c.close()
+        }
+        @Suppress("UNREACHABLE_CODE") null
+    }
+
+    private fun giveBack(c: Conn) {
+        c.lastUsed = System.nanoTime()
+        c.uses++
+        synchronized(idle) { idle.addFirst(c) } // most recently used first: the warm ones get reused
+    }
+
+    private suspend fun connect(): Conn {
+        val socket = try {
+            withTimeout(connectTimeoutMillis) {
+                val plain = aSocket(selector).tcp().connect(host, port) { noDelay = true }
+                if (ssl) plain.tls(Dispatchers.IO) { serverName = host } else plain
+            }
+        } catch (e: TimeoutCancellationException) {
+            throw ConnectFailed("connect to $host:$port timed out after $connectTimeoutMillis ms", e)
+        } catch (e: java.io.IOException) {
+            throw ConnectFailed("connect to $host:$port failed: $e", e)
+        } catch (e: java.nio.channels.UnresolvedAddressException) {
+            throw ConnectFailed("cannot resolve $host", e)
+        }
+        opened.incrementAndGet()
+        return Conn(socket, socket.openReadChannel(), socket.openWriteChannel(autoFlush = false))
+    }
+
+    /** One request and its whole response; the flag says whether the connection may be reused. */
+    private suspend fun exchange(c: Conn, method: String, target: String, headers: List<Pair<String, String>>, body: ByteArray?): Pair<RawResponse, Boolean> {
+        val builder = RequestResponseBuilder()
+        try {
+            builder.requestLine(HttpMethod.parse(method), target, "HTTP/1.1")
+            builder.headerLine("Host", hostHeader)
+            for ((k, v) in headers) builder.headerLine(k, v)
+            if (body != null || method == "POST" || method == "PUT" || method == "PATCH") {
+                builder.headerLine("Content-Length", (body?.size ?: 0).toString())
+            }
+            builder.emptyLine()
+            c.output.writePacket(builder.build())
+        } finally {
+            builder.release()
+        }
+        if (body != null) c.output.writeFully(body)
+        c.output.flush()
+
+        val response = parseResponse(c.input) ?: throw EOFException("the server closed the connection before answering")
+        try {
+            val headerMap = LinkedHashMap<String, String>()
+            for (i in 0 until response.headers.size) {
+                headerMap.putIfAbsent(response.headers.nameAt(i).toString().lowercase(), response.headers.valueAt(i).toString())
+            }
+            val connection = ConnectionOptions.parse(response.headers["Connection"])
+            val noBody = method == "HEAD" || response.status == 204 || response.status == 304 || response.status / 100 == 1
+            val length = headerMap["content-length"]?.toLongOrNull()
+            val chunked = headerMap["transfer-encoding"]?.contains("chunked") == true
+            val bytes = if (noBody) ByteArray(0) else if (length != null && !chunked && length <= Int.MAX_VALUE) {
+                c.input.readByteArray(length.toInt()) // the common case, without a body-parser coroutine
+            } else coroutineScope {
+                val sink = ByteChannel()
+                launch {
+                    try {
+                        parseHttpBody(response.headers, c.input, sink)
+                    } finally {
+                        sink.close()
+                    }
+                }
+                sink.readRemaining().readByteArray()
+            }
+            val keep = response.version.toString() == "HTTP/1.1" && connection?.close != true &&
+                (noBody || headerMap.containsKey("content-length") || headerMap["transfer-encoding"]?.contains("chunked") == true)
+            return RawResponse(response.status, headerMap, bytes) to keep
+        } finally {
+            response.release()
+        }
+    }
+
+    companion object {
+        private val selector = SelectorManager(Dispatchers.IO)
+        private val pools = ConcurrentHashMap<List<Any>, KeepAlivePool>()
+
+        /** The process's pool for this host, port and configuration. */
+        fun of(host: String, port: Int, ssl: Boolean, poolSize: Int, keepAliveMillis: Long, connectTimeoutMillis: Long): KeepAlivePool =
+            pools.computeIfAbsent(listOf(host, port, ssl, poolSize, keepAliveMillis, connectTimeoutMillis)) {
+                KeepAlivePool(host, port, ssl, poolSize, keepAliveMillis, connectTimeoutMillis)
+            }
+    }
+}

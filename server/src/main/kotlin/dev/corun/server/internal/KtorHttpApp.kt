@@ -1,0 +1,259 @@
+package dev.corun.server.internal
+
+import dev.corun.Co
+import dev.corun.CoRunnable
+import dev.corun.ExitException
+import dev.corun.server.HttpHandler
+import dev.corun.server.HttpRequest
+import dev.corun.server.HttpResponse
+import dev.corun.server.HttpServerOptions
+import io.ktor.http.ContentType
+import io.ktor.http.HttpHeaders
+import io.ktor.http.HttpStatusCode
+import io.ktor.http.defaultForFilePath
+import io.ktor.http.parseQueryString
+import io.ktor.server.application.Application
+import io.ktor.server.application.ApplicationCall
+import io.ktor.server.application.ApplicationCallPipeline
+import io.ktor.server.application.install
+import io.ktor.server.http.HttpRequestLifecycle
+import io.ktor.server.http.content.LocalPathContent
+import io.ktor.server.request.contentType
+import io.ktor.server.request.httpMethod
+import io.ktor.server.request.path
+import io.ktor.server.request.queryString
+import io.ktor.server.request.receiveChannel
+import io.ktor.server.response.respond
+import io.ktor.server.response.respondBytes
+import io.ktor.server.response.respondBytesWriter
+import io.ktor.utils.io.readAvailable
+import io.ktor.utils.io.writeFully
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineStart
+import kotlinx.coroutines.coroutineScope
+import kotlinx.coroutines.launch
+import org.slf4j.LoggerFactory
+import java.io.ByteArrayOutputStream
+import java.net.InetSocketAddress
+import java.util.Locale
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.atomic.AtomicInteger
+
+/** A route's handler: Java (runs as a Java coroutine) or Kotlin (runs as a Kotlin coroutine on corun). */
+internal sealed interface Route {
+    class Java(val handler: HttpHandler) : Route
+    class Kotlin(val handler: suspend (HttpRequest, HttpResponse) -> Unit) : Route
+}
+
+/**
+ * The Ktor side of [dev.corun.server.HttpServer]: one interceptor on the call pipeline reads
+ * the request (within the body limit), picks the route, starts the handler as a corun
+ * coroutine and answers the call from the handler's [ResponseExchange].
+ *
+ * The Ktor call coroutine (on Ktor's call event loop) only ever suspends: it awaits the
+ * exchange's head and drains its chunk channel, so no Netty or Ktor thread is blocked while a
+ * Java handler parks. When Ktor cancels the call (the client went away; `HttpRequestLifecycle`
+ * with `cancelCallOnClose`), the exchange is aborted and the handler coroutine cancelled.
+ */
+internal class KtorHttpApp(
+    private val options: HttpServerOptions,
+    private val routes: Map<String, Route>,
+    private val fallback: Route?,
+) {
+    private val log = LoggerFactory.getLogger("dev.corun.server.HttpServer")
+    private val inFlight = AtomicInteger()
+
+    @Volatile
+    private var draining = false
+    private val drained = CompletableFuture<Unit>()
+
+    fun install(app: Application) {
+        app.install(HttpRequestLifecycle) { cancelCallOnClose = true }
+        app.intercept(ApplicationCallPipeline.Call) {
+            serve(context)
+            finish()
+        }
+    }
+
+    /** Stops taking new requests (they get 503) and completes the result when none is in flight. */
+    fun drain(): CompletableFuture<Unit> {
+        draining = true
+        if (inFlight.get() == 0) drained.complete(Unit)
+        return drained
+    }
+
+    fun inFlight(): Int = inFlight.get()
+
+    private suspend fun serve(call: ApplicationCall) {
+        inFlight.incrementAndGet()
+        try {
+            if (draining) {
+                call.response.headers.append(HttpHeaders.Connection, "close", safeOnly = false)
+                call.respondBytes("server is shutting down\n".toByteArray(), ContentType.Text.Plain, HttpStatusCode.ServiceUnavailable)
+                return
+            }
+            val body = readBody(call) ?: return
+            val request = toRequest(call, body)
+            when (val route = routes[request.path()] ?: fallback) {
+                null -> call.respondBytes("no handler for ${request.path()}\n".toByteArray(), ContentType.Text.Plain, HttpStatusCode.NotFound)
+                is Route.Java -> serveJava(call, request, route.handler)
+                is Route.Kotlin -> serveKotlin(call, request, route.handler)
+            }
+        } finally {
+            if (inFlight.decrementAndGet() == 0 && draining) drained.complete(Unit)
+        }
+    }
+
+    private suspend fun serveJava(call: ApplicationCall, request: HttpRequest, handler: HttpHandler) {
+        val exchange = ResponseExchange()
+        val response = HttpResponse(exchange)
+        val cid = try {
+            HandlerCoroutines.goJava("http ${request.method()} ${request.path()}", CoRunnable {
+                try {
+                    handler.handle(request, response)
+                    exchange.finishFromHandler()
+                } finally {
+                    exchange.handlerDone.complete(Unit)
+                }
+            }) { failure -> handlerFailed(request, exchange, failure) }
+        } catch (e: IllegalStateException) { // past CoOptions.maxCoroutines
+            log.warn("refusing {}: {}", request, e.message)
+            call.respondBytes("server busy\n".toByteArray(), ContentType.Text.Plain, HttpStatusCode.ServiceUnavailable)
+            return
+        }
+        try {
+            respondFrom(call, exchange)
+            exchange.handlerDone.await()
+        } catch (e: CancellationException) {
+            exchange.abort()
+            Co.cancel(cid)
+            throw e
+        } catch (e: Throwable) {
+            exchange.abort()
+            Co.cancel(cid)
+            throw e
+        }
+    }
+
+    private suspend fun serveKotlin(call: ApplicationCall, request: HttpRequest, handler: suspend (HttpRequest, HttpResponse) -> Unit) {
+        val exchange = ResponseExchange()
+        val response = HttpResponse(exchange)
+        try {
+            coroutineScope {
+                // Undispatched: straight into runKotlin's hop onto corun, without a Ktor dispatch first.
+                launch(start = CoroutineStart.UNDISPATCHED) {
+                    try {
+                        HandlerCoroutines.runKotlin("http ${request.method()} ${request.path()}") {
+                            try {
+                                handler(request, response)
+                                exchange.finishFromHandler()
+                            } catch (c: CancellationException) {
+                                throw c
+                            } catch (t: Throwable) {
+                                handlerFailed(request, exchange, t) // still on the handler's coroutine: the log line has its cid
+                            }
+                        }
+                    } finally {
+                        exchange.handlerDone.complete(Unit)
+                    }
+                }
+                respondFrom(call, exchange)
+            }
+        } catch (e: Throwable) {
+            exchange.abort()
+            throw e
+        }
+    }
+
+    private fun handlerFailed(request: HttpRequest, exchange: ResponseExchange, failure: Throwable) {
+        val cid = Co.getCid()
+        if (failure is ExitException) {
+            log.info("handler coroutine {} for {} called exit({}) (flags {}); answering 500 if nothing was sent",
+                cid, request, failure.status, failure.flags)
+        } else {
+            log.error("handler coroutine {} for {} failed; answering 500 if nothing was sent", cid, request, failure)
+        }
+        exchange.fail(failure)
+    }
+
+    private suspend fun respondFrom(call: ApplicationCall, exchange: ResponseExchange) {
+        val head = exchange.head.await()
+        if (exchange.aborted) return
+        val status = HttpStatusCode.fromValue(head.status)
+        var contentType: ContentType? = null
+        for ((name, value) in head.headers) {
+            when {
+                name.equals(HttpHeaders.ContentType, ignoreCase = true) -> contentType = ContentType.parse(value)
+                name.equals(HttpHeaders.ContentLength, ignoreCase = true) -> Unit // Ktor sets it from the body
+                name.equals(HttpHeaders.TransferEncoding, ignoreCase = true) -> Unit
+                else -> call.response.headers.append(name, value, safeOnly = false)
+            }
+        }
+        when (head) {
+            is ResponseExchange.Full ->
+                call.respondBytes(head.body, contentType ?: DEFAULT_TYPE, status)
+            is ResponseExchange.Streamed ->
+                call.respondBytesWriter(contentType ?: DEFAULT_TYPE, status) {
+                    for (chunk in exchange.chunks) {
+                        writeFully(chunk)
+                        flush()
+                    }
+                }
+            is ResponseExchange.File -> {
+                call.response.status(status)
+                call.respond(LocalPathContent(head.path, contentType ?: ContentType.defaultForFilePath(head.path.toString())))
+            }
+        }
+    }
+
+    /** The whole body within maxBodySize, or null after answering 413 (the connection then closes). */
+    private suspend fun readBody(call: ApplicationCall): ByteArray? {
+        val limit = options.maxBodySize()
+        val declared = call.request.headers[HttpHeaders.ContentLength]?.toLongOrNull()
+        if (declared != null && declared > limit) {
+            tooLarge(call, "declared Content-Length $declared is over the limit of $limit bytes")
+            return null
+        }
+        if (declared == 0L || (declared == null && call.request.headers[HttpHeaders.TransferEncoding] == null)) {
+            return ResponseExchange.EMPTY
+        }
+        val channel = call.receiveChannel()
+        val out = ByteArrayOutputStream(minOf(declared ?: 8192L, 64 * 1024L).toInt())
+        val buffer = ByteArray(8192)
+        while (true) {
+            val n = channel.readAvailable(buffer, 0, buffer.size)
+            if (n < 0) break
+            if (out.size().toLong() + n > limit) {
+                tooLarge(call, "body is over the limit of $limit bytes")
+                return null
+            }
+            out.write(buffer, 0, n)
+        }
+        return out.toByteArray()
+    }
+
+    private suspend fun tooLarge(call: ApplicationCall, reason: String) {
+        call.response.headers.append(HttpHeaders.Connection, "close", safeOnly = false)
+        call.respondBytes("413 Payload Too Large: $reason\n".toByteArray(), ContentType.Text.Plain, HttpStatusCode.PayloadTooLarge)
+    }
+
+    private fun toRequest(call: ApplicationCall, body: ByteArray): HttpRequest {
+        val r = call.request
+        val query = r.queryParameters.names().associateWith { r.queryParameters[it]!! }
+        val form = if (r.contentType().match(ContentType.Application.FormUrlEncoded)) {
+            val p = parseQueryString(String(body, Charsets.UTF_8))
+            p.names().associateWith { p[it]!! }
+        } else {
+            emptyMap()
+        }
+        val headers = LinkedHashMap<String, List<String>>()
+        r.headers.forEach { name, values -> headers.merge(name.lowercase(Locale.ROOT), values) { a, b -> a + b } }
+        val cookies = r.cookies.rawCookies.mapValues { runCatching { java.net.URLDecoder.decode(it.value, Charsets.UTF_8) }.getOrDefault(it.value) }
+        val remote = InetSocketAddress.createUnresolved(r.local.remoteAddress, r.local.remotePort)
+        return HttpRequest(r.httpMethod.value, r.path(), r.queryString(), query, form, headers, cookies, body, remote)
+    }
+
+    companion object {
+        val DEFAULT_TYPE: ContentType = ContentType.Text.Html.withParameter("charset", "utf-8")
+    }
+}

@@ -1,0 +1,94 @@
+package dev.corun.server
+
+import dev.corun.Co
+import dev.corun.ExitException
+import dev.corun.coSleep
+import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.core.test.config.DefaultTestConfig
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldStartWith
+import java.net.URI
+import java.net.http.HttpClient as JdkClient
+import java.net.http.HttpRequest as JdkRequest
+import java.net.http.HttpResponse.BodyHandlers
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.TimeUnit
+import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.Duration.Companion.seconds
+
+class HttpServerSpec : FunSpec({
+    defaultTestConfig = DefaultTestConfig(timeout = 60.seconds, blockingTest = true)
+
+    val jdk = JdkClient.newBuilder().version(JdkClient.Version.HTTP_1_1).build()
+    fun get(port: Int, path: String) =
+        jdk.send(JdkRequest.newBuilder(URI.create("http://127.0.0.1:$port$path")).build(), BodyHandlers.ofString())
+
+    test("Java and Kotlin handlers on one server, each on its own corun coroutine") {
+        val kotlinCid = CompletableFuture<Long>()
+        val server = HttpServer("127.0.0.1", 0)
+            .on("/java", HttpHandler { _, resp -> resp.end("java ${Co.getCid() > 0} ${Thread.currentThread().isVirtual}") })
+            .on("/kotlin") { req, resp ->
+                kotlinCid.complete(Co.getCid())
+                coSleep(10.milliseconds)
+                resp.coEnd("kotlin ${req.get("x")} ${Co.getCid() == kotlinCid.get()}")
+            }
+            .start()
+        try {
+            get(server.port(), "/java").body() shouldBe "java true true"
+            get(server.port(), "/kotlin?x=1").body() shouldBe "kotlin 1 true"
+            Co.exists(kotlinCid.get(10, TimeUnit.SECONDS)) shouldBe false
+        } finally {
+            server.shutdown()
+        }
+    }
+
+    test("a Kotlin handler streams with coWrite, and a throwing one gets 500 while the server keeps serving") {
+        val server = HttpServer("127.0.0.1", 0)
+            .on("/stream") { _, resp ->
+                resp.header("Content-Type", "text/plain")
+                repeat(3) { resp.coWrite("$it;") }
+                resp.coEnd("end")
+            }
+            .on("/boom") { _, _ -> error("boom") }
+            .on("/exit") { _, resp ->
+                val e = shouldThrow<ExitException> { Co.exit(2) }
+                resp.coEnd("${e.flags}")
+            }
+            .start()
+        try {
+            val r = get(server.port(), "/stream")
+            r.body() shouldBe "0;1;2;end"
+            r.headers().firstValue("transfer-encoding").orElse("") shouldBe "chunked"
+            get(server.port(), "/boom").statusCode() shouldBe 500
+            get(server.port(), "/exit").body() shouldBe "${ExitException.EXIT_IN_SERVER or ExitException.EXIT_IN_COROUTINE}"
+            get(server.port(), "/stream").statusCode() shouldBe 200
+        } finally {
+            server.shutdown()
+        }
+    }
+
+    test("the blocking response forms refuse a Kotlin coroutine and name the suspend form") {
+        val seen = CompletableFuture<String>()
+        val server = HttpServer("127.0.0.1", 0)
+            .onRequest { _, resp ->
+                resp.coWrite("a")
+                seen.complete(runCatching { resp.write("b") }.exceptionOrNull()?.message ?: "no error")
+                resp.coEnd()
+            }
+            .start()
+        try {
+            get(server.port(), "/").body() shouldBe "a"
+            seen.get(10, TimeUnit.SECONDS) shouldStartWith "HttpResponse.write() would block carrier thread"
+        } finally {
+            server.shutdown()
+        }
+    }
+
+    test("configuration errors say what to do") {
+        shouldThrow<IllegalArgumentException> { HttpServer("127.0.0.1", 0).on("recv", HttpHandler { _, _ -> }) }
+            .message shouldStartWith "unknown event 'recv'"
+        shouldThrow<IllegalStateException> { HttpServer("127.0.0.1", 0).start() }
+            .message shouldStartWith "no handler"
+    }
+})
