@@ -133,7 +133,7 @@ private class UntimedWait<R>(
                 ChannelClosedException(if (receiving) "receive on a closed, drained channel" else "send on a closed channel"))
             // The job's own exception: withTimeout(OrNull) must recognise its timeout even when it
             // expired before the wait parked and this resumes inside suspendCoroutine.
-            else -> cont.resumeWithException(cont.context[Job]?.getCancellationException()
+            else -> cont.resumeWithException(cont.context[Job]?.takeIf { it.isCancelled }?.getCancellationException()
                 ?: CancellationException(if (receiving) "receive was cancelled" else "send was cancelled"))
         }
     }
