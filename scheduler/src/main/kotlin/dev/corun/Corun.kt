@@ -4,7 +4,7 @@ package dev.corun
 
 import dev.corun.internal.ContinuationWaiter
 import dev.corun.internal.CorunRuntime
-import dev.corun.internal.GoCoroutine
+import dev.corun.internal.startGo
 import dev.corun.internal.KotlinCoroutine
 import dev.corun.internal.MainCoroutine
 import dev.corun.internal.Join
@@ -62,12 +62,8 @@ public fun <T> corun(block: suspend CoroutineScope.() -> T): T {
  * ```
  */
 public fun CoroutineScope.go(name: String? = null, block: suspend CoroutineScope.() -> Unit): CoJob {
-    val rt = CorunRuntime.get()
     val parent = coroutineContext[KotlinCoroutine] ?: dev.corun.internal.Coroutine.current()
-    val scheduler = rt.scheduler()
-    val co = GoCoroutine<Unit>(rt.newKotlin(parent, name), scheduler)
-    rt.bindKotlin(co.record, co)
-    scheduler.spawn { co.start(CoroutineStart.ATOMIC, co, block) }
+    val co = startGo(CorunRuntime.get().newKotlin(parent, name), block)
     return CoJob(co.record.cid(), co)
 }
 

@@ -2,6 +2,8 @@ package dev.corun.internal
 
 import kotlinx.coroutines.AbstractCoroutine
 import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.InternalCoroutinesApi
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.ThreadContextElement
@@ -74,6 +76,20 @@ public open class GoCoroutine<T>(
 
     /** Failures are reported by the record's finish, with the coroutine id; kotlinx must not report them again. */
     override fun handleJobException(exception: Throwable): Boolean = true
+}
+
+/**
+ * Starts [block] as the go-coroutine of [record] on the corun scheduler: binds the record (so
+ * `Co.exists`, `list` and `cancel` see it) and spawns it. `go { }` and the servers' Kotlin
+ * handlers start their coroutines here.
+ */
+public fun startGo(record: KotlinCoroutine, block: suspend CoroutineScope.() -> Unit): GoCoroutine<Unit> {
+    val rt = CorunRuntime.get()
+    val scheduler = rt.scheduler()
+    val co = GoCoroutine<Unit>(record, scheduler)
+    rt.bindKotlin(record, co)
+    scheduler.spawn { co.start(CoroutineStart.ATOMIC, co, block) }
+    return co
 }
 
 /** The main coroutine of `corun { }`: a [GoCoroutine] that keeps the block's value for the caller. */

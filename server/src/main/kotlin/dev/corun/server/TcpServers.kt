@@ -8,6 +8,7 @@ import dev.corun.internal.Coroutine
 import dev.corun.server.internal.KotlinHandlers
 import dev.corun.server.internal.TaskPool
 import dev.corun.server.internal.TaskRecord
+import dev.corun.server.internal.HandlerCoroutines
 import dev.corun.server.internal.awaitKeeping
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.asContextElement
@@ -51,7 +52,7 @@ public class SuspendTcpHandlers internal constructor(private val server: TcpServ
     public fun onTask(handler: suspend (server: TcpServer, taskId: Long, srcWorkerId: Long, data: Any) -> Any?) {
         server.setTaskRunner(object : TaskPool.Runner {
             override fun start(task: TaskRecord, done: Runnable) {
-                KotlinHandlers.start(KotlinHandlers.record(null, "tcp:task")) {
+                HandlerCoroutines.goKotlin(null, "tcp:task") {
                     try {
                         runTask(task, handler)
                     } finally {
@@ -85,7 +86,7 @@ public class SuspendTcpHandlers internal constructor(private val server: TcpServ
 
     private fun event(name: String, body: suspend (fd: Int, data: ByteArray?) -> Unit): TcpServer.EventInvoker =
         TcpServer.EventInvoker { coName, fd, data, done ->
-            KotlinHandlers.start(KotlinHandlers.record(null, coName)) {
+            HandlerCoroutines.goKotlin(null, coName) {
                 try {
                     body(fd, data)
                 } catch (t: Throwable) {
@@ -100,21 +101,19 @@ public class SuspendTcpHandlers internal constructor(private val server: TcpServ
 
 internal fun finishInvoker(server: TcpServer, handler: suspend (TcpServer, Long, TaskResult) -> Unit): TcpServer.FinishInvoker =
     TcpServer.FinishInvoker { task ->
-        // The record is made now, from the dispatching coroutine, so that it is that coroutine's child.
+        // Started when the result arrives, as a child of the coroutine dispatching the task now.
         val dispatcher = Coroutine.current()
         task.result.whenComplete { r, _ ->
-            val record = try {
-                KotlinHandlers.record(dispatcher, "tcp:finish")
+            try {
+                HandlerCoroutines.goKotlin(dispatcher, "tcp:finish") {
+                    try {
+                        handler(server, task.id, r)
+                    } catch (t: Throwable) {
+                        server.handlerFailed("finish", "task ${task.id}", t)
+                    }
+                }
             } catch (tooMany: IllegalStateException) { // CoOptions.maxCoroutines: reported, not dropped silently
                 server.handlerFailed("finish", "task ${task.id} with result $r, not delivered", tooMany)
-                return@whenComplete
-            }
-            KotlinHandlers.start(record) {
-                try {
-                    handler(server, task.id, r)
-                } catch (t: Throwable) {
-                    server.handlerFailed("finish", "task ${task.id}", t)
-                }
             }
         }
     }

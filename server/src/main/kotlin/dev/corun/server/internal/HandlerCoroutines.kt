@@ -3,6 +3,7 @@ package dev.corun.server.internal
 import dev.corun.CoRunnable
 import dev.corun.internal.Coroutine
 import dev.corun.internal.CorunRuntime
+import dev.corun.internal.startGo
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.withContext
@@ -45,6 +46,21 @@ public object HandlerCoroutines {
                 onFailure.accept(t)
             }
         }
+
+    /**
+     * Starts [block] as a Kotlin coroutine of its own on the corun dispatcher, a child of
+     * [parent] (null: none), and returns its id at once; the caller does not wait for it. The
+     * block handles its own failures: what escapes it is reported as an uncaught coroutine
+     * failure with its id.
+     *
+     * @throws IllegalStateException past `CoOptions.maxCoroutines`: the server should report the call
+     */
+    public fun goKotlin(parent: Coroutine?, name: String, block: suspend CoroutineScope.() -> Unit): Long {
+        val record = CorunRuntime.get().newKotlin(parent, name)
+        record.markServerHandler()
+        startGo(record, block)
+        return record.cid()
+    }
 
     /**
      * Runs [block] as a Kotlin coroutine of its own on the corun dispatcher, suspends the caller

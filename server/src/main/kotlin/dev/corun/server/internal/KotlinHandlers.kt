@@ -1,40 +1,16 @@
 package dev.corun.server.internal
 
-import dev.corun.internal.Coroutine
 import dev.corun.internal.CorunRuntime
-import dev.corun.internal.GoCoroutine
-import dev.corun.internal.KotlinCoroutine
-import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.suspendCancellableCoroutine
 import java.util.concurrent.CompletableFuture
 import kotlin.coroutines.resume
 import kotlin.coroutines.resumeWithException
 
 /**
- * How the TCP server starts a Kotlin (suspend) handler as a corun coroutine of its own, and how
- * its suspend API waits for blocking socket work.
- *
- * A handler's record is made ([record]) and then started ([start]) exactly once; a finish
- * handler's record is made when the result arrives, with the coroutine that dispatched the
- * task as its parent.
+ * How the TCP server's suspend API waits for blocking socket work. (Its Kotlin handlers start
+ * through [HandlerCoroutines.goKotlin].)
  */
 public object KotlinHandlers {
-
-    /** A server-handler record whose parent is [parent] (null: none). */
-    @JvmStatic
-    public fun record(parent: Coroutine?, name: String): KotlinCoroutine =
-        CorunRuntime.get().newKotlin(parent, name).also { it.markServerHandler() }
-
-    /** Starts [block] as the coroutine of [record] on the corun dispatcher. */
-    @JvmStatic
-    public fun start(record: KotlinCoroutine, block: suspend CoroutineScope.() -> Unit) {
-        val rt = CorunRuntime.get()
-        val scheduler = rt.scheduler()
-        val co = GoCoroutine<Unit>(record, scheduler)
-        rt.bindKotlin(record, co)
-        scheduler.spawn { co.start(CoroutineStart.ATOMIC, co, block) }
-    }
 
     /**
      * Runs blocking socket code on a Java coroutine (a virtual thread on corun's scheduler, where

@@ -45,6 +45,22 @@ class HandlerCoroutinesSpec : FunSpec({
         exit.flags shouldBe (ExitException.EXIT_IN_SERVER or ExitException.EXIT_IN_COROUTINE)
     }
 
+    test("goKotlin starts a handler child of a given parent, without waiting; Co.exit there carries the server flag") {
+        val parentRecord = CompletableFuture<dev.corun.internal.Coroutine>()
+        dev.corun.Co.run { parentRecord.complete(dev.corun.internal.Coroutine.current()) }
+        val parent = parentRecord.get(10, TimeUnit.SECONDS)
+        val seen = CompletableFuture<Pair<Long, Int>>()
+        val cid = HandlerCoroutines.goKotlin(parent, "k") {
+            val flags = try { Co.exit(1); 0 } catch (e: ExitException) { e.flags }
+            seen.complete(Co.getPcid() to flags)
+        }
+        val (pcid, flags) = seen.get(10, TimeUnit.SECONDS)
+        pcid shouldBe parent.cid()
+        flags shouldBe (ExitException.EXIT_IN_SERVER or ExitException.EXIT_IN_COROUTINE)
+        Co.join(longArrayOf(cid), java.time.Duration.ofSeconds(10))
+        Co.exists(cid) shouldBe false
+    }
+
     test("a Kotlin handler has its own id across suspensions, returns its value, and ends") {
         runBlocking {
             var cid = -1L
