@@ -54,16 +54,26 @@ start() {
     echo "server $1 not ready after 60 s" >&2; exit 1
 }
 
-# load NAME URL: warm-up, measured run, one summary line
+# cpu_ticks PID...: user + system CPU of the processes so far, in clock ticks
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+
+# load NAME URL PID...: warm-up, measured run, one summary line. Besides wrk's figures it reports
+# the server processes' CPU time per request (from /proc), which a busy machine distorts less
+# than requests per second: on a quiet one, requests/s ~ cores / (server + wrk CPU per request).
 load() {
-    wrk -t"$threads" -c"$conns" -d3s "$2" > /dev/null
-    wrk -t"$threads" -c"$conns" -d"${secs}s" --latency "$2" > "$out/http-$1.txt"
-    local rps p50 p99 errors
-    rps=$(awk '/^Requests\/sec/ {print $2}' "$out/http-$1.txt")
-    p50=$(awk '$1 == "50%" {print $2}' "$out/http-$1.txt")
-    p99=$(awk '$1 == "99%" {print $2}' "$out/http-$1.txt")
-    errors=$(grep -E "Socket errors|Non-2xx" "$out/http-$1.txt" | tr '\n' ' ' || true)
-    printf '%-10s %10s req/s   p50 %8s   p99 %8s   %s\n' "$1" "$rps" "$p50" "$p99" "${errors:-no errors}" | tee -a "$out/http-summary.txt"
+    local name="$1" url="$2"; shift 2
+    wrk -t"$threads" -c"$conns" -d3s "$url" > /dev/null
+    local ticks0; ticks0=$(cpu_ticks "$@")
+    wrk -t"$threads" -c"$conns" -d"${secs}s" --latency "$url" > "$out/http-$name.txt"
+    local ticks1; ticks1=$(cpu_ticks "$@")
+    local rps p50 p99 errors requests cpu
+    requests=$(awk '/requests in/ {print $1}' "$out/http-$name.txt")
+    cpu=$(awk -v t="$((ticks1 - ticks0))" -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+    rps=$(awk '/^Requests\/sec/ {print $2}' "$out/http-$name.txt")
+    p50=$(awk '$1 == "50%" {print $2}' "$out/http-$name.txt")
+    p99=$(awk '$1 == "99%" {print $2}' "$out/http-$name.txt")
+    errors=$(grep -E "Socket errors|Non-2xx" "$out/http-$name.txt" | tr '\n' ' ' || true)
+    printf '%-12s %10s req/s   p50 %8s   p99 %8s   server CPU %6s us/req   %s\n' "$name" "$rps" "$p50" "$p99" "$cpu" "${errors:-no errors}" | tee -a "$out/http-summary.txt"
 }
 
 pyport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -75,7 +85,7 @@ pyport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0))
 for mode in java kotlin ktor; do
     port=$(pyport)
     pid=$(start "$mode" "$port")
-    load "hello-$mode" "http://127.0.0.1:$port/"
+    load "hello-$mode" "http://127.0.0.1:$port/" "$pid"
     kill "$pid"; wait "$pid" 2>/dev/null || true
 done
 
@@ -83,7 +93,7 @@ up_port=$(pyport); seed_port=$(pyport)
 up_pid=$(start upstream "$up_port" "$delay")
 seed_pid=$(start seed001 "$seed_port" "$up_port")
 tw_before=$(ss -Htan state time-wait "( dport = :$up_port or sport = :$up_port )" | wc -l)
-load "seed001" "http://127.0.0.1:$seed_port/"
+load "seed001" "http://127.0.0.1:$seed_port/" "$seed_pid" "$up_pid"
 tw_after=$(ss -Htan state time-wait "( dport = :$up_port or sport = :$up_port )" | wc -l)
 est=$(ss -Htan state established "( dport = :$up_port )" | wc -l)
 echo "seed001: upstream delay ${delay} ms, ceiling ${conns}/${delay}ms = $((conns * 1000 / delay)) req/s; TIME_WAIT sockets to/from the upstream port before $tw_before, after $tw_after; connections open to the upstream at the end $est" | tee -a "$out/http-summary.txt"

@@ -117,6 +117,9 @@ public class HttpServer(private val host: String, private val port: Int) {
                     this.port = this@HttpServer.port
                 }
                 enableHttp2 = false
+                // Handlers run on corun, not on Ktor's call threads: a separate call event group
+                // would only add a hop between Netty threads per request.
+                shareWorkGroup = true
                 enableH2c = false
                 maxInitialLineLength = o.maxInitialLineLength()
                 maxHeaderSize = o.maxHeaderSize()

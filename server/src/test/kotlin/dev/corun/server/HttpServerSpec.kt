@@ -85,6 +85,36 @@ class HttpServerSpec : FunSpec({
         }
     }
 
+    test("a client leaving mid-response cancels a suspended Kotlin handler and ends its coroutine") {
+        val handlerCid = CompletableFuture<Long>()
+        val cleanedUp = CompletableFuture<Throwable?>()
+        val server = HttpServer("127.0.0.1", 0)
+            .on("/wait") { _, resp ->
+                handlerCid.complete(Co.getCid())
+                resp.coWrite("started\n")
+                try {
+                    coSleep(60.seconds)
+                    cleanedUp.complete(null)
+                } catch (e: Throwable) {
+                    cleanedUp.complete(e)
+                    throw e
+                }
+            }
+            .start()
+        try {
+            val cid = RawHttp(server.port()).use { raw ->
+                raw.send("GET /wait HTTP/1.1\r\nHost: x\r\n\r\n")
+                raw.readUntil("started")
+                handlerCid.get(10, TimeUnit.SECONDS)
+            }
+            (cleanedUp.get(20, TimeUnit.SECONDS) is kotlinx.coroutines.CancellationException) shouldBe true
+            Co.join(longArrayOf(cid), java.time.Duration.ofSeconds(20))
+            Co.exists(cid) shouldBe false
+        } finally {
+            server.shutdown()
+        }
+    }
+
     test("configuration errors say what to do") {
         shouldThrow<IllegalArgumentException> { HttpServer("127.0.0.1", 0).on("recv", HttpHandler { _, _ -> }) }
             .message shouldStartWith "unknown event 'recv'"

@@ -5,8 +5,6 @@ import dev.corun.internal.Coroutine
 import dev.corun.internal.CorunRuntime
 import dev.corun.internal.startGo
 import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.Job
-import kotlinx.coroutines.withContext
 import java.util.function.Consumer
 
 /**
@@ -60,32 +58,5 @@ public object HandlerCoroutines {
         record.markServerHandler()
         startGo(record, block)
         return record.cid()
-    }
-
-    /**
-     * Runs [block] as a Kotlin coroutine of its own on the corun dispatcher, suspends the caller
-     * until it ends, and returns its value or rethrows what it threw. Cancelling the caller (for
-     * instance Ktor cancelling a call whose client went away) cancels the handler.
-     */
-    public suspend fun <T> runKotlin(name: String, block: suspend CoroutineScope.() -> T): T {
-        val rt = CorunRuntime.get()
-        val record = rt.newKotlin(null, name)
-        record.markServerHandler()
-        var entered = false
-        try {
-            return withContext(rt.scheduler() + record) {
-                entered = true
-                rt.bindKotlin(record, coroutineContext[Job]!!)
-                try {
-                    block()
-                } finally {
-                    record.finish(null)
-                }
-            }
-        } finally {
-            if (!entered) {
-                record.finish(null) // cancelled before the block started: still counted alive until now
-            }
-        }
     }
 }

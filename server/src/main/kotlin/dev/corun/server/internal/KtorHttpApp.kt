@@ -29,9 +29,6 @@ import io.ktor.server.response.respondBytesWriter
 import io.ktor.utils.io.readAvailable
 import io.ktor.utils.io.writeFully
 import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.CoroutineStart
-import kotlinx.coroutines.coroutineScope
-import kotlinx.coroutines.launch
 import org.slf4j.LoggerFactory
 import java.io.ByteArrayOutputStream
 import java.net.InetSocketAddress
@@ -48,12 +45,15 @@ internal sealed interface Route {
 /**
  * The Ktor side of [dev.corun.server.HttpServer]: one interceptor on the call pipeline reads
  * the request (within the body limit), picks the route, starts the handler as a corun
- * coroutine and answers the call from the handler's [ResponseExchange].
+ * coroutine of its own and answers the call from the handler's [ResponseExchange].
  *
- * The Ktor call coroutine (on Ktor's call event loop) only ever suspends: it awaits the
- * exchange's head and drains its chunk channel, so no Netty or Ktor thread is blocked while a
- * Java handler parks. When Ktor cancels the call (the client went away; `HttpRequestLifecycle`
- * with `cancelCallOnClose`), the exchange is aborted and the handler coroutine cancelled.
+ * The Ktor call coroutine (on Netty's event loop) only ever suspends: it awaits the exchange's
+ * head and drains its chunk channel, so no Netty thread is blocked while a handler parks. It
+ * does not wait for the handler to end: a request costs one hop onto a corun carrier and one
+ * back. When Ktor cancels the call (the client went away; `HttpRequestLifecycle` with
+ * `cancelCallOnClose`) before the response is written, the exchange is aborted and the
+ * handler's coroutine cancelled (`Co.cancel`). A request counts as in flight (for graceful
+ * shutdown) until both the call and the handler are done with it.
  */
 internal class KtorHttpApp(
     private val options: HttpServerOptions,
@@ -86,6 +86,7 @@ internal class KtorHttpApp(
 
     private suspend fun serve(call: ApplicationCall) {
         inFlight.incrementAndGet()
+        var exchange: ResponseExchange? = null
         try {
             if (draining) {
                 call.response.headers.append(HttpHeaders.Connection, "close", safeOnly = false)
@@ -94,75 +95,68 @@ internal class KtorHttpApp(
             }
             val body = readBody(call) ?: return
             val request = toRequest(call, body)
-            when (val route = routes[request.path()] ?: fallback) {
-                null -> call.respondBytes("no handler for ${request.path()}\n".toByteArray(), ContentType.Text.Plain, HttpStatusCode.NotFound)
-                is Route.Java -> serveJava(call, request, route.handler)
-                is Route.Kotlin -> serveKotlin(call, request, route.handler)
+            val route = routes[request.path()] ?: fallback
+            if (route == null) {
+                call.respondBytes("no handler for ${request.path()}\n".toByteArray(), ContentType.Text.Plain, HttpStatusCode.NotFound)
+                return
+            }
+            exchange = ResponseExchange()
+            val cid = try {
+                startHandler(request, route, exchange)
+            } catch (e: IllegalStateException) { // past CoOptions.maxCoroutines
+                exchange = null
+                log.warn("refusing {}: {}", request, e.message)
+                call.respondBytes("server busy\n".toByteArray(), ContentType.Text.Plain, HttpStatusCode.ServiceUnavailable)
+                return
+            }
+            try {
+                respondFrom(call, exchange)
+            } catch (e: Throwable) { // the client went away (CancellationException) or the write failed
+                exchange.abort()
+                Co.cancel(cid)
+                throw e
             }
         } finally {
-            if (inFlight.decrementAndGet() == 0 && draining) drained.complete(Unit)
+            if (exchange == null || exchange.release()) requestDone()
         }
     }
 
-    private suspend fun serveJava(call: ApplicationCall, request: HttpRequest, handler: HttpHandler) {
-        val exchange = ResponseExchange()
+    /**
+     * Starts the route's handler as a corun coroutine of its own and returns its id. The call
+     * coroutine does not wait for it to end: the response is answered as soon as the handler
+     * publishes it, and the handler's own [ResponseExchange.release] ends the request's in-flight
+     * count when it finishes last.
+     */
+    private fun startHandler(request: HttpRequest, route: Route, exchange: ResponseExchange): Long {
         val response = HttpResponse(exchange)
-        val cid = try {
-            HandlerCoroutines.goJava("http ${request.method()} ${request.path()}", CoRunnable {
+        val name = "http " + request.method() + " " + request.path()
+        return when (route) {
+            is Route.Java -> HandlerCoroutines.goJava(name, CoRunnable {
                 try {
-                    handler.handle(request, response)
+                    route.handler.handle(request, response)
                     exchange.finishFromHandler()
                 } finally {
-                    exchange.handlerDone.complete(Unit)
+                    if (exchange.release()) requestDone()
                 }
             }) { failure -> handlerFailed(request, exchange, failure) }
-        } catch (e: IllegalStateException) { // past CoOptions.maxCoroutines
-            log.warn("refusing {}: {}", request, e.message)
-            call.respondBytes("server busy\n".toByteArray(), ContentType.Text.Plain, HttpStatusCode.ServiceUnavailable)
-            return
-        }
-        try {
-            respondFrom(call, exchange)
-            exchange.handlerDone.await()
-        } catch (e: CancellationException) {
-            exchange.abort()
-            Co.cancel(cid)
-            throw e
-        } catch (e: Throwable) {
-            exchange.abort()
-            Co.cancel(cid)
-            throw e
+
+            is Route.Kotlin -> HandlerCoroutines.goKotlin(null, name) {
+                try {
+                    route.handler(request, response)
+                    exchange.finishFromHandler()
+                } catch (c: CancellationException) {
+                    throw c
+                } catch (t: Throwable) {
+                    handlerFailed(request, exchange, t) // still on the handler's coroutine: the log line has its cid
+                } finally {
+                    if (exchange.release()) requestDone()
+                }
+            }
         }
     }
 
-    private suspend fun serveKotlin(call: ApplicationCall, request: HttpRequest, handler: suspend (HttpRequest, HttpResponse) -> Unit) {
-        val exchange = ResponseExchange()
-        val response = HttpResponse(exchange)
-        try {
-            coroutineScope {
-                // Undispatched: straight into runKotlin's hop onto corun, without a Ktor dispatch first.
-                launch(start = CoroutineStart.UNDISPATCHED) {
-                    try {
-                        HandlerCoroutines.runKotlin("http ${request.method()} ${request.path()}") {
-                            try {
-                                handler(request, response)
-                                exchange.finishFromHandler()
-                            } catch (c: CancellationException) {
-                                throw c
-                            } catch (t: Throwable) {
-                                handlerFailed(request, exchange, t) // still on the handler's coroutine: the log line has its cid
-                            }
-                        }
-                    } finally {
-                        exchange.handlerDone.complete(Unit)
-                    }
-                }
-                respondFrom(call, exchange)
-            }
-        } catch (e: Throwable) {
-            exchange.abort()
-            throw e
-        }
+    private fun requestDone() {
+        if (inFlight.decrementAndGet() == 0 && draining) drained.complete(Unit)
     }
 
     private fun handlerFailed(request: HttpRequest, exchange: ResponseExchange, failure: Throwable) {

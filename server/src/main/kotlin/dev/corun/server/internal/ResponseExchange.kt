@@ -7,6 +7,7 @@ import kotlinx.coroutines.channels.Channel
 import kotlinx.coroutines.channels.ClosedSendChannelException
 import java.nio.file.Path
 import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicInteger
 
 /**
  * The hand-over between a handler coroutine (the producer: Java virtual thread or Kotlin
@@ -41,14 +42,20 @@ internal class ResponseExchange {
     val head = CompletableDeferred<Head>()
     val chunks = Channel<ByteArray>(CHUNK_BUFFER)
 
-    /** Completed when the handler's coroutine has ended, whatever way. */
-    val handlerDone = CompletableDeferred<Unit>()
+    /**
+     * The request is in flight until both its holders are done with it: the Ktor call (once the
+     * response is written or abandoned) and the handler's coroutine (once it ends).
+     */
+    private val holders = AtomicInteger(2)
 
     // Written by the handler's coroutine only, before head completes.
     var status = 200
     val headers = ArrayList<Pair<String, String>>()
 
     private val ended = AtomicBoolean(false)
+
+    /** One holder is done with the request; true for the last one, which ends its in-flight count. */
+    fun release(): Boolean = holders.decrementAndGet() == 0
 
     @Volatile
     var aborted = false

@@ -61,56 +61,33 @@ class HandlerCoroutinesSpec : FunSpec({
         Co.exists(cid) shouldBe false
     }
 
-    test("a Kotlin handler has its own id across suspensions, returns its value, and ends") {
-        runBlocking {
-            var cid = -1L
-            val value = HandlerCoroutines.runKotlin("k") {
-                cid = Co.getCid()
-                coSleep(10.milliseconds)
-                Co.getCid() shouldBe cid
-                Co.exists(cid) shouldBe true
-                42
-            }
-            value shouldBe 42
-            cid shouldNotBe -1L
-            Co.exists(cid) shouldBe false
+    test("a Kotlin handler has its own id across suspensions and ends") {
+        val seen = CompletableFuture<Pair<Long, Long>>()
+        val cid = HandlerCoroutines.goKotlin(null, "k") {
+            val before = Co.getCid()
+            coSleep(10.milliseconds)
+            seen.complete(before to Co.getCid())
         }
+        seen.get(10, TimeUnit.SECONDS) shouldBe (cid to cid)
+        Co.join(longArrayOf(cid), java.time.Duration.ofSeconds(10))
+        Co.exists(cid) shouldBe false
     }
 
-    test("a Kotlin handler's exception reaches the caller; Co.exit carries the server flag") {
-        runBlocking {
-            shouldThrow<IllegalStateException> { HandlerCoroutines.runKotlin("k") { error("boom") } }.message shouldBe "boom"
-            val exit = shouldThrow<ExitException> { HandlerCoroutines.runKotlin("k") { Co.exit(1) } }
-            exit.flags shouldBe (ExitException.EXIT_IN_SERVER or ExitException.EXIT_IN_COROUTINE)
-        }
-    }
-
-    test("cancelling the caller cancels the Kotlin handler and ends its record") {
-        runBlocking {
-            val started = CompletableDeferred<Long>()
-            val caller = launch {
-                HandlerCoroutines.runKotlin("k") {
-                    started.complete(Co.getCid())
-                    awaitCancellation()
-                }
+    test("Co.cancel cancels a suspended Kotlin handler, whose finally blocks run, and ends its record") {
+        val started = CompletableFuture<Unit>()
+        val cleaned = CompletableFuture<Boolean>()
+        val cid = HandlerCoroutines.goKotlin(null, "k") {
+            try {
+                started.complete(Unit)
+                awaitCancellation()
+            } finally {
+                cleaned.complete(true)
             }
-            val cid = started.await()
-            caller.cancelAndJoin()
-            Co.exists(cid) shouldBe false
         }
-    }
-
-    test("a caller cancelled before the handler starts leaves no live record") {
-        runBlocking {
-            val before = Co.stats().coroutineNum()
-            coroutineScope {
-                val call = async(start = CoroutineStart.UNDISPATCHED) {
-                    kotlinx.coroutines.currentCoroutineContext()[kotlinx.coroutines.Job]!!.cancel()
-                    HandlerCoroutines.runKotlin("k") { 1 }
-                }
-                shouldThrow<kotlinx.coroutines.CancellationException> { call.await() }
-            }
-            Co.stats().coroutineNum() shouldBe before
-        }
+        started.get(10, TimeUnit.SECONDS)
+        Co.cancel(cid) shouldBe true
+        cleaned.get(10, TimeUnit.SECONDS) shouldBe true
+        Co.join(longArrayOf(cid), java.time.Duration.ofSeconds(10))
+        Co.exists(cid) shouldBe false
     }
 })
