@@ -18,7 +18,6 @@ import io.ktor.server.application.ApplicationCallPipeline
 import io.ktor.server.application.install
 import io.ktor.server.http.HttpRequestLifecycle
 import io.ktor.server.http.content.LocalPathContent
-import io.ktor.server.request.contentType
 import io.ktor.server.request.httpMethod
 import io.ktor.server.request.path
 import io.ktor.server.request.queryString
@@ -233,18 +232,24 @@ internal class KtorHttpApp(
 
     private fun toRequest(call: ApplicationCall, body: ByteArray): HttpRequest {
         val r = call.request
-        val query = r.queryParameters.names().associateWith { r.queryParameters[it]!! }
-        val form = if (r.contentType().match(ContentType.Application.FormUrlEncoded)) {
+        val query = if (r.queryString().isEmpty()) emptyMap() else r.queryParameters.names().associateWith { r.queryParameters[it]!! }
+        val type = r.headers[HttpHeaders.ContentType]
+        val form = if (type != null && ContentType.parse(type).match(ContentType.Application.FormUrlEncoded)) {
             val p = parseQueryString(String(body, Charsets.UTF_8))
             p.names().associateWith { p[it]!! }
         } else {
             emptyMap()
         }
-        val headers = LinkedHashMap<String, List<String>>()
-        r.headers.forEach { name, values -> headers.merge(name.lowercase(Locale.ROOT), values) { a, b -> a + b } }
         val cookies = r.cookies.rawCookies.mapValues { runCatching { java.net.URLDecoder.decode(it.value, Charsets.UTF_8) }.getOrDefault(it.value) }
         val remote = InetSocketAddress.createUnresolved(r.local.remoteAddress, r.local.remotePort)
-        return HttpRequest(r.httpMethod.value, r.path(), r.queryString(), query, form, headers, cookies, body, remote)
+        return HttpRequest(r.httpMethod.value, r.path(), r.queryString(), query, form, headersOf(call), cookies, body, remote)
+    }
+
+    /** Header names in lower case, every value. */
+    private fun headersOf(call: ApplicationCall): Map<String, List<String>> {
+        val headers = HashMap<String, List<String>>()
+        call.request.headers.forEach { name, values -> headers.merge(name.lowercase(Locale.ROOT), values) { a, b -> a + b } }
+        return headers
     }
 
     companion object {
