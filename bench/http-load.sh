@@ -4,6 +4,7 @@
 # Build first:  mvn -B -q -DskipTests -pl bench -am package        Needs wrk (apt-get install wrk).
 #
 #   bench/http-load.sh [SECONDS=10] [CONNECTIONS=64] [THREADS=2] [DELAY_MS=50]
+#   SERVER_OPTS='-Dbench.reactorThreads=1' bench/http-load.sh    extra JVM options for the servers
 #
 # Each server runs in its own JVM (JDK >= 21 as in run.sh, with the add-opens flag); each gets a
 # 3 s warm-up run before the measured one. Raw wrk output goes to bench/results/<date>/http-*.txt.
@@ -43,7 +44,7 @@ trap cleanup EXIT
 start() {
     local log="$out/http-server-$1.log"
     : > "$log"
-    "$java" --add-opens=java.base/java.lang=ALL-UNNAMED -Xmx1g -cp "$jar" dev.corun.bench.HttpBenchServers "$@" > "$log" 2>&1 &
+    "$java" --add-opens=java.base/java.lang=ALL-UNNAMED -Xmx1g ${SERVER_OPTS:-} -cp "$jar" dev.corun.bench.HttpBenchServers "$@" > "$log" 2>&1 &
     local pid=$!
     echo "$pid" >> "$pidfile"
     for _ in $(seq 1 120); do
@@ -79,7 +80,7 @@ load() {
 pyport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 {
-    echo "== $(date -u '+%F %T') UTC  wrk -t$threads -c$conns -d${secs}s  $(nproc) cores  load: $(cut -d' ' -f1-3 /proc/loadavg)  java: $("$java" -version 2>&1 | head -n 1)"
+    echo "== $(date -u '+%F %T') UTC  wrk -t$threads -c$conns -d${secs}s  server options: ${SERVER_OPTS:-none}  $(nproc) cores  load: $(cut -d' ' -f1-3 /proc/loadavg)  java: $("$java" -version 2>&1 | head -n 1)"
 } | tee -a "$out/http-summary.txt"
 
 for mode in java kotlin ktor; do

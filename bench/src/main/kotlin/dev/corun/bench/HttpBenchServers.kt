@@ -6,6 +6,7 @@
  *   upstream corun HttpServer answering after DELAY ms (for seed001)
  *   seed001  corun HttpServer, the seed 001 handler (two concurrent HttpClient GETs, Channel(2))
  * Usage: HttpBenchServers MODE PORT [DELAY_MS | UPSTREAM_PORT]
+ * -Dbench.reactorThreads=N sets HttpServerOptions.reactorThreads of the corun servers (default: Ktor's).
  */
 @file:JvmName("HttpBenchServers")
 
@@ -25,15 +26,21 @@ import io.ktor.server.routing.get
 import io.ktor.server.routing.routing
 import java.time.Duration
 
+private val reactorThreads = Integer.getInteger("bench.reactorThreads", 0)
+
+/** A corun server with the bench's options. */
+private fun corunServer(port: Int, options: HttpServerOptions = HttpServerOptions()) =
+    HttpServer("127.0.0.1", port).set(options.reactorThreads(reactorThreads))
+
 public fun main(args: Array<String>) {
     val mode = args[0]
     val port = args[1].toInt()
     when (mode) {
-        "java" -> HttpServer("127.0.0.1", port)
+        "java" -> corunServer(port)
             .on("/", HttpHandler { _, resp -> resp.header("Content-Type", "text/plain").end("Hello, world!") })
             .start().also { println("ready $mode ${it.port()}") }.await()
 
-        "kotlin" -> HttpServer("127.0.0.1", port)
+        "kotlin" -> corunServer(port)
             .on("/") { _, resp -> resp.header("Content-Type", "text/plain").coEnd("Hello, world!") }
             .start().also { println("ready $mode ${it.port()}") }.await()
 
@@ -48,15 +55,14 @@ public fun main(args: Array<String>) {
 
         "upstream" -> {
             val delay = Duration.ofMillis(args[2].toLong())
-            HttpServer("127.0.0.1", port)
-                .set(HttpServerOptions().headerTimeout(Duration.ofSeconds(60)))
+            corunServer(port, HttpServerOptions().headerTimeout(Duration.ofSeconds(60)))
                 .on("request", HttpHandler { req, resp -> Co.sleep(delay); resp.end("<html>${req.path()}</html>") })
                 .start().also { println("ready $mode ${it.port()}") }.await()
         }
 
         "seed001" -> {
             val upstreamPort = args[2].toInt()
-            HttpServer("127.0.0.1", port)
+            corunServer(port)
                 .on("/", HttpHandler { _, resp ->
                     val chan = Channel<Pair<String, String>>(2)
                     for (path in listOf("/qq", "/163")) {

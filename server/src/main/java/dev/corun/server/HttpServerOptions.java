@@ -31,6 +31,10 @@ import java.util.Objects;
  *       in-flight requests</td></tr>
  * </table>
  *
+ * <p>{@code reactorThreads} (Swoole's {@code reactor_num}) is how many Netty event-loop threads
+ * accept, read, parse and write connections; 0, the default, leaves it to Ktor (processors / 2
+ * + 1). Handlers never run on them: they run as coroutines on the corun carriers.
+ *
  * <p>Not thread-safe; set options before {@link HttpServer#start()}.
  */
 public final class HttpServerOptions {
@@ -41,6 +45,7 @@ public final class HttpServerOptions {
     private Duration headerTimeout = Duration.ofSeconds(10);
     private Duration responseWriteTimeout = Duration.ofSeconds(10);
     private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private int reactorThreads;
 
     /** Longest request line (method, target, version) in bytes. */
     public HttpServerOptions maxInitialLineLength(int bytes) {
@@ -87,6 +92,15 @@ public final class HttpServerOptions {
         return this;
     }
 
+    /** Netty event-loop threads for the connections (Swoole's {@code reactor_num}); 0 leaves the number to Ktor. */
+    public HttpServerOptions reactorThreads(int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("reactorThreads must be >= 0 (0: Ktor's default), got " + threads);
+        }
+        this.reactorThreads = threads;
+        return this;
+    }
+
     public int maxInitialLineLength() { return maxInitialLineLength; }
     public int maxHeaderSize() { return maxHeaderSize; }
     public int maxHeaderCount() { return maxHeaderCount; }
@@ -94,6 +108,7 @@ public final class HttpServerOptions {
     public Duration headerTimeout() { return headerTimeout; }
     public Duration responseWriteTimeout() { return responseWriteTimeout; }
     public Duration shutdownTimeout() { return shutdownTimeout; }
+    public int reactorThreads() { return reactorThreads; }
 
     /** A copy, so a running server never sees later changes. */
     public HttpServerOptions copy() {
@@ -105,6 +120,7 @@ public final class HttpServerOptions {
         o.headerTimeout = headerTimeout;
         o.responseWriteTimeout = responseWriteTimeout;
         o.shutdownTimeout = shutdownTimeout;
+        o.reactorThreads = reactorThreads;
         return o;
     }
 

@@ -186,6 +186,29 @@ class HttpServerTest {
     }
 
     @Test
+    void oneReactorThreadServesManyBlockingHandlersAtOnce() throws Exception {
+        start(new HttpServer("127.0.0.1", 0)
+                .set(new HttpServerOptions().reactorThreads(1))
+                .on("request", (req, resp) -> {
+                    Co.sleep(Duration.ofMillis(100));
+                    resp.end("on " + (Thread.currentThread().isVirtual() ? "a coroutine" : Thread.currentThread().getName()));
+                }));
+        List<CompletableFuture<java.net.http.HttpResponse<String>>> all = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            all.add(jdk.sendAsync(java.net.http.HttpRequest.newBuilder(uri("/r" + i)).build(), BodyHandlers.ofString()));
+        }
+        long start = System.nanoTime();
+        for (var f : all) {
+            assertEquals("on a coroutine", f.get(40, TimeUnit.SECONDS).body());
+        }
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(ms < 15_000, "200 x 100 ms handlers behind one reactor thread took " + ms + " ms");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new HttpServerOptions().reactorThreads(-1));
+        assertTrue(e.getMessage().startsWith("reactorThreads must be >= 0"), e.getMessage());
+    }
+
+    @Test
     void shutdownLetsARequestInFlightFinish() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         Channel<String> release = new Channel<>(1);
