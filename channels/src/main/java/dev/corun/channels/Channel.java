@@ -246,6 +246,15 @@ public class Channel<T> {
      */
     Status send(Object element, Waiter waiting) {
         scope.touch(waiting);
+        return sendTouched(element, waiting);
+    }
+
+    /**
+     * {@link #send(Object, Waiter)} for a caller that has reported to the channel's
+     * {@link RunScope} itself ({@link #touch}). A waiter already completed (cancelled before it
+     * could queue) is not queued: null is returned and its completer wakes it.
+     */
+    Status sendTouched(Object element, Waiter waiting) {
         Waiter woken = null;
         Status s;
         synchronized (this) {
@@ -258,8 +267,10 @@ public class Channel<T> {
                 count++;
                 s = Status.OK;
             } else if (waiting != null) {
-                waiting.offer(element);
-                senders.add(waiting);
+                if (!waiting.isCompleted()) {
+                    waiting.offer(element);
+                    senders.add(waiting);
+                }
                 return null;
             } else {
                 s = Status.TIMEOUT;
@@ -278,6 +289,11 @@ public class Channel<T> {
      */
     Object receive(Waiter waiting) {
         scope.touch(waiting);
+        return receiveTouched(waiting);
+    }
+
+    /** {@link #receive(Waiter)} after {@link #touch}; a completed waiter is not queued, as in {@link #sendTouched}. */
+    Object receiveTouched(Waiter waiting) {
         Waiter woken = null;
         Object element;
         synchronized (this) {
@@ -291,7 +307,7 @@ public class Channel<T> {
             } else if (closed) {
                 element = CLOSED;
             } else {
-                if (waiting != null) {
+                if (waiting != null && !waiting.isCompleted()) {
                     receivers.add(waiting);
                 }
                 element = EMPTY;
@@ -301,6 +317,15 @@ public class Channel<T> {
             woken.wake();
         }
         return element;
+    }
+
+    /**
+     * Reports an operation about to wait with {@code waiting} to the channel's {@link RunScope}
+     * (which may mark the wait as not counted for deadlock detection), for a waiter that must
+     * know that before it is queued ({@link #sendTouched}, {@link #receiveTouched}).
+     */
+    void touch(Waiter waiting) {
+        scope.touch(waiting);
     }
 
     /** What {@link #registerReceive} and {@link #registerSend} did with a select's clause. */
