@@ -328,6 +328,20 @@ public class Channel<T> {
         scope.touch(waiting);
     }
 
+    /**
+     * A look without the lock: true if a receive would find nothing to take. It may be stale
+     * either way, so it only lets a caller that would wait anyway skip a try that would fail (the
+     * locked operation with a waiter decides).
+     */
+    boolean looksEmpty() {
+        return count == 0 && senders.isEmpty() && !closed && (givenBack == null || givenBack.isEmpty());
+    }
+
+    /** A look without the lock, as {@link #looksEmpty}: true if a send would have to wait. */
+    boolean looksFull() {
+        return count >= capacity && receivers.isEmpty() && !closed;
+    }
+
     /** What {@link #registerReceive} and {@link #registerSend} did with a select's clause. */
     enum Registration {
         /** The channel was ready and the clause won the select: the operation is done. */

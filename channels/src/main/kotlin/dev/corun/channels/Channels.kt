@@ -40,9 +40,12 @@ import kotlin.time.toKotlinDuration
 public suspend fun <T : Any> Channel<T>.send(element: T) {
     // The ready case allocates nothing; the wait is a tail call, so it suspends with the caller's
     // own continuation (and its cached dispatched form) instead of a state machine per call.
-    val fast = send(element, null)
-    if (fast === Status.OK) return
-    if (fast === Status.CLOSED) throw ChannelClosedException("send on a closed channel")
+    // A look without the lock skips the try when the send would have to wait (the wait tries once more).
+    if (!looksFull()) {
+        val fast = send(element, null)
+        if (fast === Status.OK) return
+        if (fast === Status.CLOSED) throw ChannelClosedException("send on a closed channel")
+    }
     return awaitSend<Unit>(element)
 }
 
@@ -61,9 +64,11 @@ public suspend fun <T : Any> Channel<T>.send(element: T, timeout: java.time.Dura
  */
 @Suppress("UNCHECKED_CAST")
 public suspend fun <T : Any> Channel<T>.receive(): T {
-    val fast = receive(null)
-    if (fast === Channel.CLOSED) throw ChannelClosedException("receive on a closed, drained channel")
-    if (fast !== Channel.EMPTY) return fast as T
+    if (!looksEmpty()) {
+        val fast = receive(null)
+        if (fast === Channel.CLOSED) throw ChannelClosedException("receive on a closed, drained channel")
+        if (fast !== Channel.EMPTY) return fast as T
+    }
     return awaitReceive()
 }
 
@@ -133,9 +138,8 @@ private class UntimedWait(
 
     init {
         channel.touch(this)
-        val context = cont.context
-        if (ContinuationWaiter.isOwnStrand(owner(), context)) beginIndefiniteWaitUnpublished()
-        val job = context[Job]
+        val job = cont.context[Job]
+        if (ContinuationWaiter.isOwnStrand(owner(), job)) beginIndefiniteWaitUnpublished()
         if (job != null) {
             val handle = ContinuationWaiter.cancelWhenCancelled(owner(), job, this)
             if (handle != null) {

@@ -73,7 +73,7 @@ public abstract class Waiter {
         Run run = owner == null ? null : owner.run;
         if (run != null && !dependsOutsideRun && run.deadlockChecked()) {
             PHASE.set(this, WAITING_COUNTED);
-            owner.waiter = this;
+            OWNER_WAITER.setRelease(owner, this); // read by the deadlock check only, which needs no store-load order
             run.blocked();
         }
     }
@@ -153,10 +153,10 @@ public abstract class Waiter {
                 this.value = value;
                 RESULT.setRelease(this, status); // the value is read after the result; no later load depends on this store
                 if (p == WAITING_COUNTED) {
-                    owner.waiter = null;
+                    OWNER_WAITER.setRelease(owner, null); // before the wake-up: the owner's next wait cannot have begun
                     owner.run.unblocked();
                 } else if (owner != null && owner.waiter == this) {
-                    owner.waiter = null;
+                    OWNER_WAITER.setRelease(owner, null);
                 }
                 return true;
             }
@@ -233,11 +233,13 @@ public abstract class Waiter {
 
     private static final VarHandle PHASE;
     private static final VarHandle RESULT;
+    private static final VarHandle OWNER_WAITER;
 
     static {
         try {
             PHASE = MethodHandles.lookup().findVarHandle(Waiter.class, "phase", int.class);
             RESULT = MethodHandles.lookup().findVarHandle(Waiter.class, "result", Status.class);
+            OWNER_WAITER = MethodHandles.lookup().findVarHandle(Coroutine.class, "waiter", Waiter.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

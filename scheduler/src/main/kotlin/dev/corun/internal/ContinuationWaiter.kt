@@ -115,11 +115,10 @@ public class ContinuationWaiter(
          * counted even while children exist; the deadlock check looks for children before it
          * reports (looking here, on every wait, cost more than the rest of the wait).
          */
-        public fun isOwnStrand(owner: Coroutine?, context: CoroutineContext): Boolean {
-            if (owner !is KotlinCoroutine) return true
-            val job = context[Job] ?: return false
-            return job === owner.job()
-        }
+        public fun isOwnStrand(owner: Coroutine?, context: CoroutineContext): Boolean = isOwnStrand(owner, context[Job])
+
+        /** [isOwnStrand] for a wait whose context's [Job] the caller has looked up already. */
+        public fun isOwnStrand(owner: Coroutine?, job: Job?): Boolean = owner !is KotlinCoroutine || (job != null && job === owner.job())
     }
 }
 
