@@ -105,12 +105,15 @@ public class Channel<T> {
         Objects.requireNonNull(element, "Channel elements must not be null");
         Blocking.check("Channel.push()", "send()");
         long nanos = nanos(timeout);
-        Status s = send(element, null);
-        if (s != Status.TIMEOUT || nanos == 0) {
-            return s;
+        // A push that looks like it will wait skips the try without a waiter: the one with it decides.
+        if (nanos == 0 || !looksFull()) {
+            Status s = send(element, null);
+            if (s != Status.TIMEOUT || nanos == 0) {
+                return s;
+            }
         }
         ThreadWaiter w = new ThreadWaiter("Channel.push()");
-        s = send(element, w);
+        Status s = send(element, w);
         if (s != null) {
             return s;
         }
@@ -133,7 +136,7 @@ public class Channel<T> {
     public Result<T> pop(Duration timeout) {
         Blocking.check("Channel.pop()", "receive()");
         long nanos = nanos(timeout);
-        Object r = receive(null);
+        Object r = nanos != 0 && looksEmpty() ? EMPTY : receive(null); // as in push
         if (r == EMPTY && nanos != 0) {
             ThreadWaiter w = new ThreadWaiter("Channel.pop()");
             r = receive(w);

@@ -83,7 +83,7 @@ public suspend fun <T : Any> Channel<T>.receiveCatching(): Channel.Result<T> {
 /** Generic in its result, which is always Unit: declared as Unit, kotlinc would give it a state machine of its own. */
 @Suppress("UNCHECKED_CAST")
 private suspend fun <R> Channel<*>.awaitSend(element: Any): R = suspendCoroutineUninterceptedOrReturn { cont ->
-    val w = UntimedWait(this, cont as Continuation<Any?>, receiving = false)
+    val w = UntimedWait.of(this, cont as Continuation<Any?>, receiving = false)
     if (w.isCompleted) return@suspendCoroutineUninterceptedOrReturn COROUTINE_SUSPENDED // cancelled already: woken with it
     val s = sendTouched(element, w)
     when {
@@ -96,7 +96,7 @@ private suspend fun <R> Channel<*>.awaitSend(element: Any): R = suspendCoroutine
 
 @Suppress("UNCHECKED_CAST")
 private suspend fun <T> Channel<*>.awaitReceive(): T = suspendCoroutineUninterceptedOrReturn { cont ->
-    val w = UntimedWait(this, cont as Continuation<Any?>, receiving = true)
+    val w = UntimedWait.of(this, cont as Continuation<Any?>, receiving = true)
     if (w.isCompleted) return@suspendCoroutineUninterceptedOrReturn COROUTINE_SUSPENDED
     val r = receiveTouched(w)
     when {
@@ -125,21 +125,35 @@ private suspend fun <T> Channel<*>.awaitReceive(): T = suspendCoroutineUninterce
  * a cancelled one leaves the channel and is handed nothing.
  */
 @OptIn(InternalCoroutinesApi::class)
-private class UntimedWait(
+private class UntimedWait private constructor(
     private val channel: Channel<*>,
     private val cont: Continuation<Any?>,
     private val receiving: Boolean,
-) : Waiter(ContinuationWaiter.recordOf(cont.context), if (receiving) "Channel.receive()" else "Channel.send()") {
+    owner: Coroutine?,
+    ownStrand: Boolean,
+    job: Job?,
+) : Waiter(owner, if (receiving) "Channel.receive()" else "Channel.send()") {
     /** The caller's continuation as its dispatcher resumes it (cached by the continuation itself). */
     private val resumed = cont.intercepted()
 
     @Volatile
     private var onCancel: DisposableHandle? = null
 
+    companion object {
+        /** The wait of [cont]: its record and job come from the carrier's current record when the wait is its own strand's (the usual case), else from the context. */
+        fun of(channel: Channel<*>, cont: Continuation<Any?>, receiving: Boolean): UntimedWait {
+            val context = cont.context
+            val own = ContinuationWaiter.ownStrandRecord(context)
+            if (own != null) return UntimedWait(channel, cont, receiving, own, true, ContinuationWaiter.jobOf(own))
+            val owner = ContinuationWaiter.recordOf(context)
+            val job = context[Job]
+            return UntimedWait(channel, cont, receiving, owner, ContinuationWaiter.isOwnStrand(owner, job), job)
+        }
+    }
+
     init {
         channel.touch(this)
-        val job = cont.context[Job]
-        if (ContinuationWaiter.isOwnStrand(owner(), job)) beginIndefiniteWaitUnpublished()
+        if (ownStrand) beginIndefiniteWaitUnpublished()
         if (job != null) {
             val handle = ContinuationWaiter.cancelWhenCancelled(owner(), job, this)
             if (handle != null) {
