@@ -105,12 +105,15 @@ public class Channel<T> {
         Objects.requireNonNull(element, "Channel elements must not be null");
         Blocking.check("Channel.push()", "send()");
         long nanos = nanos(timeout);
-        Status s = send(element, null);
-        if (s != Status.TIMEOUT || nanos == 0) {
-            return s;
+        // A push that looks like it will wait skips the try without a waiter: the one with it decides.
+        if (nanos == 0 || !looksFull()) {
+            Status s = send(element, null);
+            if (s != Status.TIMEOUT || nanos == 0) {
+                return s;
+            }
         }
         ThreadWaiter w = new ThreadWaiter("Channel.push()");
-        s = send(element, w);
+        Status s = send(element, w);
         if (s != null) {
             return s;
         }
@@ -133,7 +136,7 @@ public class Channel<T> {
     public Result<T> pop(Duration timeout) {
         Blocking.check("Channel.pop()", "receive()");
         long nanos = nanos(timeout);
-        Object r = receive(null);
+        Object r = nanos != 0 && looksEmpty() ? EMPTY : receive(null); // as in push
         if (r == EMPTY && nanos != 0) {
             ThreadWaiter w = new ThreadWaiter("Channel.pop()");
             r = receive(w);
@@ -246,6 +249,15 @@ public class Channel<T> {
      */
     Status send(Object element, Waiter waiting) {
         scope.touch(waiting);
+        return sendTouched(element, waiting);
+    }
+
+    /**
+     * {@link #send(Object, Waiter)} for a caller that has reported to the channel's
+     * {@link RunScope} itself ({@link #touch}). A waiter already completed (cancelled before it
+     * could queue) is not queued: null is returned and its completer wakes it.
+     */
+    Status sendTouched(Object element, Waiter waiting) {
         Waiter woken = null;
         Status s;
         synchronized (this) {
@@ -258,8 +270,10 @@ public class Channel<T> {
                 count++;
                 s = Status.OK;
             } else if (waiting != null) {
-                waiting.offer(element);
-                senders.add(waiting);
+                if (!waiting.isCompleted()) {
+                    waiting.offer(element);
+                    senders.add(waiting);
+                }
                 return null;
             } else {
                 s = Status.TIMEOUT;
@@ -278,6 +292,11 @@ public class Channel<T> {
      */
     Object receive(Waiter waiting) {
         scope.touch(waiting);
+        return receiveTouched(waiting);
+    }
+
+    /** {@link #receive(Waiter)} after {@link #touch}; a completed waiter is not queued, as in {@link #sendTouched}. */
+    Object receiveTouched(Waiter waiting) {
         Waiter woken = null;
         Object element;
         synchronized (this) {
@@ -291,7 +310,7 @@ public class Channel<T> {
             } else if (closed) {
                 element = CLOSED;
             } else {
-                if (waiting != null) {
+                if (waiting != null && !waiting.isCompleted()) {
                     receivers.add(waiting);
                 }
                 element = EMPTY;
@@ -301,6 +320,29 @@ public class Channel<T> {
             woken.wake();
         }
         return element;
+    }
+
+    /**
+     * Reports an operation about to wait with {@code waiting} to the channel's {@link RunScope}
+     * (which may mark the wait as not counted for deadlock detection), for a waiter that must
+     * know that before it is queued ({@link #sendTouched}, {@link #receiveTouched}).
+     */
+    void touch(Waiter waiting) {
+        scope.touch(waiting);
+    }
+
+    /**
+     * A look without the lock: true if a receive would find nothing to take. It may be stale
+     * either way, so it only lets a caller that would wait anyway skip a try that would fail (the
+     * locked operation with a waiter decides).
+     */
+    boolean looksEmpty() {
+        return count == 0 && senders.isEmpty() && !closed && (givenBack == null || givenBack.isEmpty());
+    }
+
+    /** A look without the lock, as {@link #looksEmpty}: true if a send would have to wait. */
+    boolean looksFull() {
+        return count >= capacity && receivers.isEmpty() && !closed;
     }
 
     /** What {@link #registerReceive} and {@link #registerSend} did with a select's clause. */

@@ -13,9 +13,9 @@ import kotlinx.coroutines.DisposableHandle
 import kotlinx.coroutines.InternalCoroutinesApi
 import kotlinx.coroutines.Job
 import kotlin.coroutines.Continuation
-import kotlin.coroutines.resume
-import kotlin.coroutines.resumeWithException
-import kotlin.coroutines.suspendCoroutine
+import kotlin.coroutines.intrinsics.COROUTINE_SUSPENDED
+import kotlin.coroutines.intrinsics.intercepted
+import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.flow.Flow
@@ -40,9 +40,12 @@ import kotlin.time.toKotlinDuration
 public suspend fun <T : Any> Channel<T>.send(element: T) {
     // The ready case allocates nothing; the wait is a tail call, so it suspends with the caller's
     // own continuation (and its cached dispatched form) instead of a state machine per call.
-    val fast = send(element, null)
-    if (fast === Status.OK) return
-    if (fast === Status.CLOSED) throw ChannelClosedException("send on a closed channel")
+    // A look without the lock skips the try when the send would have to wait (the wait tries once more).
+    if (!looksFull()) {
+        val fast = send(element, null)
+        if (fast === Status.OK) return
+        if (fast === Status.CLOSED) throw ChannelClosedException("send on a closed channel")
+    }
     return awaitSend<Unit>(element)
 }
 
@@ -61,9 +64,11 @@ public suspend fun <T : Any> Channel<T>.send(element: T, timeout: java.time.Dura
  */
 @Suppress("UNCHECKED_CAST")
 public suspend fun <T : Any> Channel<T>.receive(): T {
-    val fast = receive(null)
-    if (fast === Channel.CLOSED) throw ChannelClosedException("receive on a closed, drained channel")
-    if (fast !== Channel.EMPTY) return fast as T
+    if (!looksEmpty()) {
+        val fast = receive(null)
+        if (fast === Channel.CLOSED) throw ChannelClosedException("receive on a closed, drained channel")
+        if (fast !== Channel.EMPTY) return fast as T
+    }
     return awaitReceive()
 }
 
@@ -76,47 +81,86 @@ public suspend fun <T : Any> Channel<T>.receiveCatching(): Channel.Result<T> {
 }
 
 /** Generic in its result, which is always Unit: declared as Unit, kotlinc would give it a state machine of its own. */
-private suspend fun <R> Channel<*>.awaitSend(element: Any): R = suspendCoroutine { cont ->
-    val w = UntimedWait(this, cont, receiving = false)
-    val s = send(element, w)
-    if (s == null) w.parked() else if (w.claim(s, null)) w.wake()
+@Suppress("UNCHECKED_CAST")
+private suspend fun <R> Channel<*>.awaitSend(element: Any): R = suspendCoroutineUninterceptedOrReturn { cont ->
+    val w = UntimedWait.of(this, cont as Continuation<Any?>, receiving = false)
+    if (w.isCompleted) return@suspendCoroutineUninterceptedOrReturn COROUTINE_SUSPENDED // cancelled already: woken with it
+    val s = sendTouched(element, w)
+    when {
+        s == null -> COROUTINE_SUSPENDED // queued, or cancelled meanwhile and not queued: woken either way
+        // Ready after all (a receiver came since the fast path): the claim decides against a cancellation.
+        w.claim(s, null) -> w.outcome(s, null) as R
+        else -> COROUTINE_SUSPENDED
+    }
 }
 
-private suspend fun <T> Channel<*>.awaitReceive(): T = suspendCoroutine { cont ->
-    val w = UntimedWait(this, cont, receiving = true)
-    val r = receive(w)
+@Suppress("UNCHECKED_CAST")
+private suspend fun <T> Channel<*>.awaitReceive(): T = suspendCoroutineUninterceptedOrReturn { cont ->
+    val w = UntimedWait.of(this, cont as Continuation<Any?>, receiving = true)
+    if (w.isCompleted) return@suspendCoroutineUninterceptedOrReturn COROUTINE_SUSPENDED
+    val r = receiveTouched(w)
     when {
-        r === Channel.EMPTY -> w.parked()
-        r === Channel.CLOSED -> if (w.claim(Status.CLOSED, null)) w.wake()
-        else -> if (w.claim(Status.OK, r)) w.wake()
+        r === Channel.EMPTY -> COROUTINE_SUSPENDED
+        r === Channel.CLOSED -> if (w.claim(Status.CLOSED, null)) w.outcome(Status.CLOSED, null) as T else COROUTINE_SUSPENDED
+        w.claim(Status.OK, r) -> r as T
+        else -> {
+            giveBack(r) // taken, but a cancellation won the wait: back to the channel
+            COROUTINE_SUSPENDED
+        }
     }
 }
 
 /**
  * The wait of an untimed Kotlin `send` or `receive`: it resumes the coroutine with the outcome
  * itself (the element, Unit, or the exception), so the suspending call has no code after the
- * suspension. Cancellation completes it like any other outcome (the claim decides), as in
- * [ContinuationWaiter]: a wait that got its element returns it, and a cancelled one leaves the
- * channel and is handed nothing.
+ * suspension and suspends the caller's own continuation, with no wrapper: the channel is tried
+ * once more with the waiter, and the coroutine returns the element at once if it is there, or
+ * suspends and is resumed through its dispatcher by whoever completes the waiter.
+ *
+ * Everything this wait does to its coroutine's record (counting it as blocked, the
+ * cancellation hook) is done in the constructor, before the waiter is queued: once it is
+ * queued, a completer on another carrier may resume the coroutine at once, and it must not
+ * find this wait still writing to its record. Cancellation completes it like any other outcome
+ * (the claim decides), as in [ContinuationWaiter]: a wait that got its element returns it, and
+ * a cancelled one leaves the channel and is handed nothing.
  */
 @OptIn(InternalCoroutinesApi::class)
-private class UntimedWait<R>(
+private class UntimedWait private constructor(
     private val channel: Channel<*>,
-    private val cont: Continuation<R>,
+    private val cont: Continuation<Any?>,
     private val receiving: Boolean,
-) : Waiter(ContinuationWaiter.recordOf(cont.context), if (receiving) "Channel.receive()" else "Channel.send()") {
+    owner: Coroutine?,
+    ownStrand: Boolean,
+    job: Job?,
+) : Waiter(owner, if (receiving) "Channel.receive()" else "Channel.send()") {
+    /** The caller's continuation as its dispatcher resumes it (cached by the continuation itself). */
+    private val resumed = cont.intercepted()
 
     @Volatile
     private var onCancel: DisposableHandle? = null
 
-    /** Queued in the channel: counts for deadlock detection and listens for cancellation. */
-    fun parked() {
-        val context = cont.context
-        if (ContinuationWaiter.isOwnStrand(owner(), context)) beginIndefiniteWait()
-        val job = context[Job] ?: return
-        val handle = ContinuationWaiter.cancelWhenCancelled(owner(), job, this) ?: return
-        onCancel = handle
-        if (isCompleted) handle.dispose()
+    companion object {
+        /** The wait of [cont]: its record and job come from the carrier's current record when the wait is its own strand's (the usual case), else from the context. */
+        fun of(channel: Channel<*>, cont: Continuation<Any?>, receiving: Boolean): UntimedWait {
+            val context = cont.context
+            val own = ContinuationWaiter.ownStrandRecord(context)
+            if (own != null) return UntimedWait(channel, cont, receiving, own, true, ContinuationWaiter.jobOf(own))
+            val owner = ContinuationWaiter.recordOf(context)
+            val job = context[Job]
+            return UntimedWait(channel, cont, receiving, owner, ContinuationWaiter.isOwnStrand(owner, job), job)
+        }
+    }
+
+    init {
+        channel.touch(this)
+        if (ownStrand) beginIndefiniteWaitUnpublished()
+        if (job != null) {
+            val handle = ContinuationWaiter.cancelWhenCancelled(owner(), job, this)
+            if (handle != null) {
+                onCancel = handle
+                if (isCompleted) handle.dispose()
+            }
+        }
     }
 
     /** Cancelled: out of the channel's queue. */
@@ -124,18 +168,21 @@ private class UntimedWait<R>(
         channel.forget(this)
     }
 
-    @Suppress("UNCHECKED_CAST")
     override fun wake() {
         onCancel?.dispose()
-        when (result()) {
-            Status.OK -> cont.resume((if (receiving) value() else Unit) as R)
-            Status.CLOSED -> cont.resumeWithException(
-                ChannelClosedException(if (receiving) "receive on a closed, drained channel" else "send on a closed channel"))
-            // The job's own exception: withTimeout(OrNull) must recognise its timeout even when it
-            // expired before the wait parked and this resumes inside suspendCoroutine.
-            else -> cont.resumeWithException(cont.context[Job]?.takeIf { it.isCancelled }?.getCancellationException()
-                ?: CancellationException(if (receiving) "receive was cancelled" else "send was cancelled"))
-        }
+        val s = result()
+        resumed.resumeWith(if (s == Status.OK) Result.success(if (receiving) value() else Unit) else Result.failure(failure(s)))
+    }
+
+    /** What the suspending call returns for [s], claimed by the caller itself: the value, or throws. */
+    fun outcome(s: Status, value: Any?): Any? = if (s == Status.OK) (if (receiving) value else Unit) else throw failure(s)
+
+    private fun failure(s: Status): Throwable = when (s) {
+        Status.CLOSED -> ChannelClosedException(if (receiving) "receive on a closed, drained channel" else "send on a closed channel")
+        // The job's own exception: withTimeout(OrNull) must recognise its timeout even when it
+        // expired before the wait queued.
+        else -> cont.context[Job]?.takeIf { it.isCancelled }?.getCancellationException()
+            ?: CancellationException(if (receiving) "receive was cancelled" else "send was cancelled")
     }
 
     override fun suspendedStack(): Array<StackTraceElement> = Coroutine.continuationStack(cont)

@@ -12,7 +12,7 @@ import java.lang.invoke.VarHandle;
  * <p>A waiter is completed exactly once, by whoever gets there first: the event
  * ({@code complete(OK or CLOSED, value)}), the timeout, or a cancel. Only the winner writes the
  * value, so two producers racing for one waiting consumer cannot both believe they delivered.
- * The result becomes visible (volatile write) after the value, and {@link #wake()} comes
+ * The result becomes visible (a release write) after the value, and {@link #wake()} comes
  * last; the waiting side reads {@link #result()} and then {@link #value()}.
  *
  * <p>A waiter may stand for one clause of a wait on several primitives (a select): such a
@@ -60,6 +60,20 @@ public abstract class Waiter {
         Run run = owner == null ? null : owner.run;
         if (run != null && !dependsOutsideRun && run.deadlockChecked() && PHASE.compareAndSet(this, WAITING, WAITING_COUNTED)) {
             owner.waiter = this;
+            run.blocked();
+        }
+    }
+
+    /**
+     * {@link #beginIndefiniteWait()} for a waiter no completer can see yet (not queued, no
+     * cancellation hook): the phase is written plainly and published with the waiter, which
+     * spares the wait a CAS. Call after {@link #dependsOutsideRun()} could have been called.
+     */
+    public final void beginIndefiniteWaitUnpublished() {
+        Run run = owner == null ? null : owner.run;
+        if (run != null && !dependsOutsideRun && run.deadlockChecked()) {
+            PHASE.set(this, WAITING_COUNTED);
+            OWNER_WAITER.setRelease(owner, this); // read by the deadlock check only, which needs no store-load order
             run.blocked();
         }
     }
@@ -137,12 +151,12 @@ public abstract class Waiter {
             }
             if (PHASE.compareAndSet(this, p, DONE)) {
                 this.value = value;
-                this.result = status;
+                RESULT.setRelease(this, status); // the value is read after the result; no later load depends on this store
                 if (p == WAITING_COUNTED) {
-                    owner.waiter = null;
+                    OWNER_WAITER.setRelease(owner, null); // before the wake-up: the owner's next wait cannot have begun
                     owner.run.unblocked();
                 } else if (owner != null && owner.waiter == this) {
-                    owner.waiter = null;
+                    OWNER_WAITER.setRelease(owner, null);
                 }
                 return true;
             }
@@ -218,10 +232,14 @@ public abstract class Waiter {
     }
 
     private static final VarHandle PHASE;
+    private static final VarHandle RESULT;
+    private static final VarHandle OWNER_WAITER;
 
     static {
         try {
             PHASE = MethodHandles.lookup().findVarHandle(Waiter.class, "phase", int.class);
+            RESULT = MethodHandles.lookup().findVarHandle(Waiter.class, "result", Status.class);
+            OWNER_WAITER = MethodHandles.lookup().findVarHandle(Coroutine.class, "waiter", Waiter.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

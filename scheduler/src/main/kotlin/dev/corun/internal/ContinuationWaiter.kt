@@ -2,6 +2,7 @@ package dev.corun.internal
 
 import dev.corun.Status
 import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.DisposableHandle
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.ensureActive
@@ -115,11 +116,26 @@ public class ContinuationWaiter(
          * counted even while children exist; the deadlock check looks for children before it
          * reports (looking here, on every wait, cost more than the rest of the wait).
          */
-        public fun isOwnStrand(owner: Coroutine?, context: CoroutineContext): Boolean {
-            if (owner !is KotlinCoroutine) return true
-            val job = context[Job] ?: return false
-            return job === owner.job()
+        public fun isOwnStrand(owner: Coroutine?, context: CoroutineContext): Boolean = isOwnStrand(owner, context[Job])
+
+        /**
+         * The record of the corun coroutine running on this thread if [context] is its job's own
+         * context, i.e. a wait of its own strand ([isOwnStrand]), found without searching the
+         * context; otherwise null, and the caller looks the record and the job up in the context.
+         * Every frame of a coroutine's own strand shares its job's context object; a `launch`
+         * child or a scope block has a context of its own.
+         */
+        public fun ownStrandRecord(context: CoroutineContext): KotlinCoroutine? {
+            val co = Coroutine.current() as? KotlinCoroutine ?: return null
+            val job = co.job() as? CoroutineScope ?: return null
+            return if (job.coroutineContext === context) co else null
         }
+
+        /** The job of a record returned by [ownStrandRecord]. */
+        public fun jobOf(record: KotlinCoroutine): Job? = record.job()
+
+        /** [isOwnStrand] for a wait whose context's [Job] the caller has looked up already. */
+        public fun isOwnStrand(owner: Coroutine?, job: Job?): Boolean = owner !is KotlinCoroutine || (job != null && job === owner.job())
     }
 }
 
