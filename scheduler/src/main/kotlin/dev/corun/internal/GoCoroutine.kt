@@ -4,12 +4,14 @@ import kotlinx.coroutines.AbstractCoroutine
 import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.InternalCoroutinesApi
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.ThreadContextElement
+import kotlin.coroutines.Continuation
 import kotlin.coroutines.ContinuationInterceptor
 import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.intrinsics.createCoroutineUnintercepted
+import kotlin.coroutines.resume
 
 /**
  * The record of a Kotlin coroutine, which is also the context element that publishes it on the
@@ -145,8 +147,34 @@ public fun startGo(record: KotlinCoroutine, block: suspend CoroutineScope.() -> 
     val scheduler = rt.scheduler()
     val co = GoCoroutine<Unit>(record, scheduler)
     rt.bindKotlin(record, co)
-    scheduler.spawn { co.start(CoroutineStart.ATOMIC, co, block) }
+    co.spawn(scheduler, block)
     return co
+}
+
+/** Queues the first run of [block] as this coroutine's body on [scheduler]: an atomic start (see [FirstRun]). */
+internal fun <T> GoCoroutine<T>.spawn(scheduler: Scheduler, block: suspend CoroutineScope.() -> T) {
+    scheduler.spawnTask(FirstRun(block.createCoroutineUnintercepted(this, this)))
+}
+
+/**
+ * The first run of a go-coroutine's body, queued as a scheduler task of its own: what
+ * `CoroutineStart.ATOMIC` does through a `DispatchedContinuation`, without one. The body is
+ * resumed directly with the record published on the thread, as a dispatched resumption would
+ * publish it ([KotlinCoroutine.updateThreadContext]); its suspensions create the intercepted
+ * continuation as usual when they need it, so a coroutine that never suspends never has one.
+ * Like an atomic start, it runs even if the coroutine was cancelled before it ran (the body
+ * then sees the cancellation at its first suspension).
+ */
+private class FirstRun(private val body: Continuation<Unit>) : Runnable {
+    override fun run() {
+        val record = (body.context as GoContext).record
+        val previous = Coroutine.enterKotlin(record)
+        try {
+            body.resume(Unit)
+        } finally {
+            Coroutine.exitKotlin(previous)
+        }
+    }
 }
 
 /** The main coroutine of `corun { }`: a [GoCoroutine] that keeps the block's value for the caller. */
