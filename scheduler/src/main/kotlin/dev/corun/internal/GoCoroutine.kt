@@ -31,24 +31,20 @@ public class KotlinCoroutine(cid: Long, pcid: Long, run: Run?) : Coroutine(cid, 
         exitKotlin(oldState)
     }
 
-    /** Set once the cancellation hook is on this coroutine's job; touched by its own strand only. */
-    private var cancelHooked = false
-
     /**
      * Makes a cancellation of this coroutine's [job] complete [w], a wait of its own strand
      * (the caller checked `job === job()`), with CANCELED.
      *
-     * One hook per coroutine, put on its job at its first wait, instead of a handler registered
-     * and disposed on the job for every wait (a node and two CASes on the job per suspension):
-     * the hook cancels whatever wait is in [waiter] when the cancellation comes. [w] is
-     * published there before the job's state is read, and the canceller changes that state
-     * before it runs the hook, so one of the two sees the other; the waiter's claim decides if
-     * both act.
+     * No handler is registered on the job for a wait (a node and two CASes on the job per
+     * suspension): whatever wait is in [waiter] when the cancellation comes is cancelled by the
+     * job itself, [GoCoroutine.onCancelling], or for a record bound to another job (a server's
+     * `runKotlin`) by one hook put on that job at the first wait. [w] is published there before
+     * the job's state is read, and the canceller changes that state before it cancels the wait
+     * in [waiter], so one of the two sees the other; the waiter's claim decides if both act.
      */
     @OptIn(InternalCoroutinesApi::class)
     public fun listenForCancellation(job: Job, w: Waiter) {
-        if (!cancelHooked) {
-            cancelHooked = true
+        if (job !is GoCoroutine<*> && firstCancellationHook()) {
             job.invokeOnCompletion(onCancelling = true, invokeImmediately = true) { waiter?.cancelWait() }
         }
         waiter = w
@@ -131,6 +127,14 @@ public open class GoCoroutine<T>(
 
     override fun onCancelled(cause: Throwable, handled: Boolean) {
         record.finish(if (cause is CancellationException) null else cause)
+    }
+
+    /**
+     * The job has started cancelling (its state says so already): cancels the corun wait its
+     * own strand is in, if any ([KotlinCoroutine.listenForCancellation]).
+     */
+    override fun onCancelling(cause: Throwable?) {
+        if (cause != null) record.waiter?.cancelWait()
     }
 
     /** Failures are reported by the record's finish, with the coroutine id; kotlinx must not report them again. */
