@@ -4,6 +4,7 @@ package dev.corun
 
 import dev.corun.internal.ContinuationWaiter
 import dev.corun.internal.CorunRuntime
+import dev.corun.internal.spawn
 import dev.corun.internal.startGo
 import dev.corun.internal.KotlinCoroutine
 import dev.corun.internal.MainCoroutine
@@ -12,7 +13,6 @@ import dev.corun.internal.Preemption
 import dev.corun.internal.toNanosOrForever
 import dev.corun.internal.Waiter
 import kotlinx.coroutines.CoroutineScope
-import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.yield
 import kotlin.time.Duration
@@ -40,7 +40,7 @@ public fun <T> corun(block: suspend CoroutineScope.() -> T): T {
     val run = rt.newRun()
     val co = MainCoroutine<T>(rt.newKotlinMain(run), rt.scheduler())
     rt.bindKotlin(co.record, co)
-    co.start(CoroutineStart.ATOMIC, co, block)
+    co.spawn(rt.scheduler(), block)
     rt.await(run)
     return co.result()
 }

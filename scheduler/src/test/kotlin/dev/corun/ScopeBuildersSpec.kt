@@ -5,13 +5,21 @@ import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContainExactly
 import io.kotest.matchers.shouldBe
 import kotlinx.coroutines.CompletableDeferred
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineName
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.NonCancellable
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.supervisorScope
+import kotlinx.coroutines.withContext
 import kotlinx.coroutines.withTimeout
 import java.util.Collections
 import java.util.concurrent.atomic.AtomicBoolean
 import java.util.concurrent.atomic.AtomicLong
+import kotlin.coroutines.ContinuationInterceptor
+import kotlin.coroutines.CoroutineContext
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
 
@@ -100,6 +108,32 @@ class ScopeBuildersSpec : FunSpec({
             }
         }
         done.get() shouldBe true
+    }
+
+    @OptIn(ExperimentalStdlibApi::class)
+    test("a go {} context is its dispatcher, its job and its record; contexts derived from it keep the record") {
+        val seen = Collections.synchronizedList(mutableListOf<Any>())
+        corunBounded {
+            go {
+                val me = Co.getCid()
+                val ctx = coroutineContext
+                val elements = ctx.fold(listOf<CoroutineContext.Element>()) { acc, e -> acc + e }
+                val dispatcher = ctx[ContinuationInterceptor]
+                val withoutJob = ctx.minusKey(Job)
+                val otherJob = Job()
+                seen += elements.size
+                seen += (ctx[CoroutineDispatcher] === dispatcher && elements.any { it === dispatcher })
+                seen += elements.any { it === ctx[Job] }
+                seen += (withoutJob[Job] == null && withoutJob[ContinuationInterceptor] === dispatcher)
+                seen += ((ctx + otherJob)[Job] === otherJob)
+                seen += (ctx.minusKey(CoroutineName) === ctx)
+                seen += withContext(Dispatchers.IO) { Co.getCid() == me }
+                seen += withContext(NonCancellable) { coYield(); Co.getCid() == me }
+                seen += withContext(CoroutineName("n")) { coSleep(5.milliseconds); Co.getCid() == me }
+                otherJob.cancel()
+            }
+        }
+        seen shouldContainExactly listOf(3) + List(8) { true }
     }
 
     test("coJoin of its own cid inside coroutineScope {} after a suspension is still refused") {

@@ -22,6 +22,11 @@ import kotlinx.coroutines.Job;
  * <p>Life cycle: created and counted (runtime, run) by the starter; registered in the table
  * before it can run; {@link #finish} runs defers, clears the context, unregisters, wakes
  * joiners and only then uncounts it from its run.
+ *
+ * <p>Layout: a Kotlin record is 48 bytes, a Java one 56 (with its body), so every field counts.
+ * The parent id is kept as its distance below the id (an {@code int}; a parent more than 2^32
+ * ids back, or none, is marked and the id kept in the extras), and "ended" is the handle
+ * replaced by {@link #DONE}, not a flag of its own.
  */
 public abstract class Coroutine {
     private static final System.Logger LOG = System.getLogger("dev.corun");
@@ -32,7 +37,7 @@ public abstract class Coroutine {
         volatile String name;
         volatile Context context;
         ArrayDeque<Runnable> defers;
-        /** Created by the first join; finish reads it after setting {@code done}, so a later one sees done. */
+        /** Created by the first join; finish reads it after marking the coroutine ended, so a later one sees that. */
         volatile ConcurrentLinkedQueue<Join> joiners;
 
         synchronized ConcurrentLinkedQueue<Join> joiners() {
@@ -42,28 +47,56 @@ public abstract class Coroutine {
             return joiners;
         }
         volatile boolean serverHandler;
+        /** The parent id when it is too far below the id for {@link #parentDistance}. */
+        long farPcid;
+        /** A Kotlin record bound to a job other than its go-coroutine's has put its cancellation hook on it. */
+        boolean cancelHooked;
     }
 
+    /** The handle of an ended coroutine. */
+    private static final Object DONE = new Object();
+    /** {@link #parentDistance} of a coroutine with no parent. */
+    private static final int NO_PARENT = 0;
+    /** {@link #parentDistance} of a coroutine whose parent id is in {@link Extras#farPcid}. */
+    private static final int FAR_PARENT = -1;
+
     final long cid;
-    final long pcid;
     final long startNanos;
+    /**
+     * {@code cid - pcid} as an unsigned int: a parent always started before its child, so it is
+     * at least 1; {@link #NO_PARENT} or {@link #FAR_PARENT} otherwise.
+     */
+    private final int parentDistance;
     final Run run;
-    /** The virtual thread of a Java coroutine, the {@link Job} of a Kotlin one. */
-    private Object handle;
-    volatile boolean done;
+    /**
+     * The virtual thread of a Java coroutine, the {@link Job} of a Kotlin one; null until bound,
+     * {@link #DONE} once ended (written by {@link #finish}, before the joiners are woken).
+     */
+    private volatile Object handle;
     /** The indefinite wait it is parked in, if any: for the deadlock report. */
     volatile Waiter waiter;
     @SuppressWarnings("unused") private volatile Extras extras;
 
     protected Coroutine(long cid, long pcid, Run run) {
         this.cid = cid;
-        this.pcid = pcid;
         this.run = run;
         this.startNanos = System.nanoTime();
+        long distance = cid - pcid;
+        if (pcid < 0) {
+            parentDistance = NO_PARENT;
+        } else if (distance > 0 && distance < 0xFFFF_FFFFL) {
+            parentDistance = (int) distance;
+        } else {
+            parentDistance = FAR_PARENT;
+            Extras x = new Extras();
+            x.farPcid = pcid;
+            extras = x;
+        }
     }
 
+    /** Sets the handle before the record is published (registered in the table, or its job started). */
     void bind(Object handle) {
-        this.handle = handle;
+        HANDLE.setRelease(this, handle);
     }
 
     // ---- the current coroutine --------------------------------------------------------------
@@ -123,7 +156,7 @@ public abstract class Coroutine {
         if (x != null && x.context != null) {
             x.context.clear();
         }
-        done = true;
+        handle = DONE;
         CorunRuntime.get().ended(this);
         if (x != null) {
             Join j;
@@ -188,7 +221,11 @@ public abstract class Coroutine {
     }
 
     public long pcid() {
-        return pcid;
+        int d = parentDistance;
+        if (d == NO_PARENT) {
+            return -1;
+        }
+        return d == FAR_PARENT ? extras.farPcid : cid - Integer.toUnsignedLong(d);
     }
 
     public String name() {
@@ -206,7 +243,7 @@ public abstract class Coroutine {
     }
 
     public boolean isDone() {
-        return done;
+        return handle == DONE;
     }
 
     Thread thread() {
@@ -258,6 +295,20 @@ public abstract class Coroutine {
         x.defers.addFirst(action);
     }
 
+    /**
+     * For a Kotlin record whose job does not forward its cancellation by itself (not a
+     * go-coroutine): true the first time only, when the caller is to put its one cancellation
+     * hook on the job. Called by the coroutine's own strand only.
+     */
+    public boolean firstCancellationHook() {
+        Extras x = extras();
+        if (x.cancelHooked) {
+            return false;
+        }
+        x.cancelHooked = true;
+        return true;
+    }
+
     /** Marks this coroutine as a server's handler: {@code Co.exit} then sets {@code EXIT_IN_SERVER}. */
     public void markServerHandler() {
         extras().serverHandler = true;
@@ -273,7 +324,7 @@ public abstract class Coroutine {
         Extras x = extras();
         ConcurrentLinkedQueue<Join> q = x.joiners();
         q.add(j);
-        if (done && q.remove(j)) {
+        if (isDone() && q.remove(j)) {
             return false;
         }
         return true;
@@ -291,10 +342,10 @@ public abstract class Coroutine {
 
     /** Cancels: interrupts a Java coroutine's thread (its corun waits return CANCELED), cancels a Kotlin coroutine's job. */
     boolean cancel() {
-        if (done) {
+        Object h = handle;
+        if (h == DONE) {
             return false;
         }
-        Object h = handle;
         if (h instanceof Thread t) {
             t.interrupt();
         } else if (h instanceof Job j) {
@@ -335,14 +386,16 @@ public abstract class Coroutine {
 
     @Override
     public String toString() {
-        return "Coroutine{cid=" + cid + ", name=" + name() + (done ? ", done" : "") + "}";
+        return "Coroutine{cid=" + cid + ", name=" + name() + (isDone() ? ", done" : "") + "}";
     }
 
     private static final VarHandle EXTRAS;
+    private static final VarHandle HANDLE;
 
     static {
         try {
             EXTRAS = MethodHandles.lookup().findVarHandle(Coroutine.class, "extras", Extras.class);
+            HANDLE = MethodHandles.lookup().findVarHandle(Coroutine.class, "handle", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

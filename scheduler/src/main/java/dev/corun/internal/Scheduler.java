@@ -148,6 +148,20 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
         }
     }
 
+    /**
+     * Queues the first task of a new coroutine: the back of the local queue on a carrier, as
+     * {@link #spawn} places it, or the global queue from elsewhere. For a starter that has
+     * the task itself (a Kotlin coroutine's first run) and no start code to run.
+     */
+    public void spawnTask(Runnable task) {
+        Carrier c = currentCarrier();
+        if (c == null) {
+            inject(task);
+        } else {
+            c.pushLocal(task);
+        }
+    }
+
     /** The carrier of this scheduler running the calling code, or null. */
     Carrier currentCarrier() {
         Thread t = Thread.currentThread();
