@@ -49,8 +49,6 @@ public abstract class Coroutine {
         volatile boolean serverHandler;
         /** The parent id when it is too far below the id for {@link #parentDistance}. */
         long farPcid;
-        /** A Kotlin record bound to a job other than its go-coroutine's has put its cancellation hook on it. */
-        boolean cancelHooked;
     }
 
     /** The handle of an ended coroutine. */
@@ -293,20 +291,6 @@ public abstract class Coroutine {
             x.defers = new ArrayDeque<>();
         }
         x.defers.addFirst(action);
-    }
-
-    /**
-     * For a Kotlin record whose job does not forward its cancellation by itself (not a
-     * go-coroutine): true the first time only, when the caller is to put its one cancellation
-     * hook on the job. Called by the coroutine's own strand only.
-     */
-    public boolean firstCancellationHook() {
-        Extras x = extras();
-        if (x.cancelHooked) {
-            return false;
-        }
-        x.cancelHooked = true;
-        return true;
     }
 
     /** Marks this coroutine as a server's handler: {@code Co.exit} then sets {@code EXIT_IN_SERVER}. */

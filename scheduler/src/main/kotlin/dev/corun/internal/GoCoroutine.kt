@@ -37,16 +37,12 @@ public class KotlinCoroutine(cid: Long, pcid: Long, run: Run?) : Coroutine(cid, 
      *
      * No handler is registered on the job for a wait (a node and two CASes on the job per
      * suspension): whatever wait is in [waiter] when the cancellation comes is cancelled by the
-     * job itself, [GoCoroutine.onCancelling], or for a record bound to another job (a server's
-     * `runKotlin`) by one hook put on that job at the first wait. [w] is published there before
-     * the job's state is read, and the canceller changes that state before it cancels the wait
-     * in [waiter], so one of the two sees the other; the waiter's claim decides if both act.
+     * job itself, [GoCoroutine.onCancelling] (every record is bound to a [GoCoroutine]). [w] is
+     * published there before the job's state is read, and the canceller changes that state
+     * before it cancels the wait in [waiter], so one of the two sees the other; the waiter's
+     * claim decides if both act.
      */
-    @OptIn(InternalCoroutinesApi::class)
     public fun listenForCancellation(job: Job, w: Waiter) {
-        if (job !is GoCoroutine<*> && firstCancellationHook()) {
-            job.invokeOnCompletion(onCancelling = true, invokeImmediately = true) { waiter?.cancelWait() }
-        }
         waiter = w
         if (job.isCancelled) w.cancelWait()
     }
