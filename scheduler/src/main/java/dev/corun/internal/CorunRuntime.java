@@ -102,7 +102,7 @@ public final class CorunRuntime {
         }
         co.bind(t);
         register(co);
-        s.spawn(t::start);
+        s.spawn(t);
         return co.cid;
     }
 
@@ -188,7 +188,7 @@ public final class CorunRuntime {
         t.setUncaughtExceptionHandler(co);
         co.bind(t);
         register(co);
-        s.spawn(t::start);
+        s.spawn(t);
         return co.cid;
     }
 
