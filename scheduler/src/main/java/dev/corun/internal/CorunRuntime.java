@@ -35,6 +35,12 @@ public final class CorunRuntime {
      * adds to a striped counter, instead of both sides hitting one contended live counter.
      */
     private final LongAdder ended = new LongAdder();
+    /**
+     * A sum of {@code ended} read by some starter. {@code ended} only grows, so {@code lastCid -
+     * endedSeen} bounds the live count from above: a starter sums the adder (whose cells the
+     * enders on every carrier write) only when that bound passes the limit or the peak.
+     */
+    private volatile long endedSeen;
     private final AtomicInteger peak = new AtomicInteger();
     private final CoroutineTable table = new CoroutineTable();
     private final List<Run> runs = new CopyOnWriteArrayList<>();
@@ -134,15 +140,19 @@ public final class CorunRuntime {
     private <C extends Coroutine> C newRecord(Coroutine parent, Run run, RecordFactory<C> kind) {
         int max = options.maxCoroutines();
         long cid = lastCid.incrementAndGet();
-        long n = cid - ended.sum(); // exact for one starter; racing starters and enders can move it by a few
-        if (n > max) {
-            ended.increment();
-            throw new IllegalStateException("cannot start a coroutine: " + max + " are alive, the limit set by "
-                    + "CoOptions.maxCoroutines; raise it with Co.set(new CoOptions().maxCoroutines(...)) "
-                    + "or wait for some to finish");
-        }
-        if (n > peak.get()) {
-            peak.lazySet((int) n); // a statistic: racing starters may leave it a few short, never a CAS loop on the spawn path
+        if (cid - endedSeen > Math.min(max, peak.get())) {
+            long gone = ended.sum();
+            endedSeen = gone; // a racing starter may store an older sum: still a lower bound
+            long n = cid - gone; // exact for one starter; racing starters and enders can move it by a few
+            if (n > max) {
+                ended.increment();
+                throw new IllegalStateException("cannot start a coroutine: " + max + " are alive, the limit set by "
+                        + "CoOptions.maxCoroutines; raise it with Co.set(new CoOptions().maxCoroutines(...)) "
+                        + "or wait for some to finish");
+            }
+            if (n > peak.get()) {
+                peak.lazySet((int) n); // a statistic: racing starters may leave it a few short, never a CAS loop on the spawn path
+            }
         }
         if (run != null) {
             run.started();
