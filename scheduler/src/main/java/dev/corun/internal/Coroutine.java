@@ -125,6 +125,7 @@ public abstract class Coroutine {
         }
         done = true;
         CorunRuntime.get().ended(this);
+        x = extras; // again, after done: a first joiner may have created the extras since, seen done false and queued
         if (x != null) {
             Join j;
             ConcurrentLinkedQueue<Join> q = x.joiners;
