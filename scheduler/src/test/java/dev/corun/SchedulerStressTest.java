@@ -110,4 +110,26 @@ class SchedulerStressTest {
         assertEquals(0, outcomes[2].get(), "nothing here can report CLOSED");
         assertEquals(5 * n, outcomes[0].get() + outcomes[1].get() + outcomes[3].get());
     }
+
+    /**
+     * A Java coroutine spawning in a loop yields while its carrier's queue is half full, so
+     * what it started and has not run yet stays within the carriers' local queues (256 each).
+     * Without the yield the overflow went to the global queue and piled up by the hundred
+     * thousand while a million were spawned.
+     */
+    @Test
+    void spawningLoopDoesNotRunFarAheadOfTheCarriers() {
+        int n = 200_000;
+        AtomicInteger ran = new AtomicInteger();
+        int[] maxBacklog = {0};
+        Co.run(() -> {
+            for (int i = 1; i <= n; i++) {
+                Co.go(ran::incrementAndGet);
+                maxBacklog[0] = Math.max(maxBacklog[0], i - ran.get());
+            }
+        });
+        assertEquals(n, ran.get());
+        int bound = 256 * Co.stats().carriers().size();
+        assertTrue(maxBacklog[0] <= bound, "up to " + maxBacklog[0] + " spawned coroutines had not run; bound " + bound);
+    }
 }

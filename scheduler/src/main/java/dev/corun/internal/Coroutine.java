@@ -156,6 +156,7 @@ public abstract class Coroutine {
         }
         handle = DONE;
         CorunRuntime.get().ended(this);
+        x = extras; // again, after done: a first joiner may have created the extras since, seen done false and queued
         if (x != null) {
             Join j;
             ConcurrentLinkedQueue<Join> q = x.joiners;

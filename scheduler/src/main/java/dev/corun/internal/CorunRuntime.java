@@ -30,6 +30,15 @@ public final class CorunRuntime {
 
     private final AtomicLong lastCid = new AtomicLong();
     /**
+     * A sum of {@code ended} read by some starter. {@code ended} only grows, so {@code lastCid -
+     * endedSeen} bounds the live count from above: a starter sums the adder (whose cells the
+     * enders on every carrier write) only when that bound passes the limit or the peak. Its own
+     * object, next to {@code lastCid}, which starters write too: while the live count climbs to
+     * a new peak every start sums and stores, and a field of the runtime would take the cache
+     * line the enders read {@code table} and {@code ended} from. Opaque accesses: no fence.
+     */
+    private final AtomicLong endedSeen = new AtomicLong();
+    /**
      * Coroutines that have ended (or failed to start after taking an id). The live count is
      * {@code lastCid - ended}: the spawn path touches one shared counter (the id), and ending
      * adds to a striped counter, instead of both sides hitting one contended live counter.
@@ -102,7 +111,7 @@ public final class CorunRuntime {
         }
         co.bind(t);
         register(co);
-        s.spawn(t::start);
+        s.spawn(t);
         return co.cid;
     }
 
@@ -134,15 +143,22 @@ public final class CorunRuntime {
     private <C extends Coroutine> C newRecord(Coroutine parent, Run run, RecordFactory<C> kind) {
         int max = options.maxCoroutines();
         long cid = lastCid.incrementAndGet();
-        long n = cid - ended.sum(); // exact for one starter; racing starters and enders can move it by a few
-        if (n > max) {
-            ended.increment();
-            throw new IllegalStateException("cannot start a coroutine: " + max + " are alive, the limit set by "
-                    + "CoOptions.maxCoroutines; raise it with Co.set(new CoOptions().maxCoroutines(...)) "
-                    + "or wait for some to finish");
-        }
-        if (n > peak.get()) {
-            peak.lazySet((int) n); // a statistic: racing starters may leave it a few short, never a CAS loop on the spawn path
+        long seen = endedSeen.getOpaque();
+        if (cid - seen > Math.min(max, peak.get())) {
+            long gone = ended.sum();
+            if (gone != seen) {
+                endedSeen.setOpaque(gone); // a racing starter may store an older sum: still a lower bound
+            }
+            long n = cid - gone; // exact for one starter; racing starters and enders can move it by a few
+            if (n > max) {
+                ended.increment();
+                throw new IllegalStateException("cannot start a coroutine: " + max + " are alive, the limit set by "
+                        + "CoOptions.maxCoroutines; raise it with Co.set(new CoOptions().maxCoroutines(...)) "
+                        + "or wait for some to finish");
+            }
+            if (n > peak.get()) {
+                peak.lazySet((int) n); // a statistic: racing starters may leave it a few short, never a CAS loop on the spawn path
+            }
         }
         if (run != null) {
             run.started();
@@ -188,7 +204,7 @@ public final class CorunRuntime {
         t.setUncaughtExceptionHandler(co);
         co.bind(t);
         register(co);
-        s.spawn(t::start);
+        s.spawn(t);
         return co.cid;
     }
 
