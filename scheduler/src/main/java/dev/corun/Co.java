@@ -67,9 +67,14 @@ public final class Co {
     }
 
     /**
-     * Swoole's {@code go()}: starts a coroutine and returns its id at once. Inside a run, the
+     * Swoole's {@code go()}: starts a coroutine and returns its id. Inside a run, the
      * new coroutine belongs to that run; from a plain thread it stands alone (nothing waits
      * for it, like a daemon).
+     *
+     * <p>The new coroutine is queued, not run at once; the caller goes on. The one exception is
+     * back-pressure: a Java coroutine whose carrier already has half its local queue (128)
+     * waiting yields once after the spawn, so a loop of {@code go} calls cannot pile up
+     * hundreds of thousands of started-but-unrun coroutines.
      *
      * @throws IllegalStateException if {@link CoOptions#maxCoroutines} are already alive
      */
