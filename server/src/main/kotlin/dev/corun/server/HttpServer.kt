@@ -117,9 +117,6 @@ public class HttpServer(private val host: String, private val port: Int) {
                     this.port = this@HttpServer.port
                 }
                 enableHttp2 = false
-                // Handlers run on corun, not on Ktor's call threads: a separate call event group
-                // would only add a hop between Netty threads per request.
-                shareWorkGroup = true
                 if (o.reactorThreads() > 0) workerGroupSize = o.reactorThreads()
                 enableH2c = false
                 maxInitialLineLength = o.maxInitialLineLength()

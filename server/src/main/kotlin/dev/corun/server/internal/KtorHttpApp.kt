@@ -46,7 +46,7 @@ internal sealed interface Route {
  * the request (within the body limit), picks the route, starts the handler as a corun
  * coroutine of its own and answers the call from the handler's [ResponseExchange].
  *
- * The Ktor call coroutine (on Netty's event loop) only ever suspends: it awaits the exchange's
+ * The Ktor call coroutine (on Ktor's call event loop) only ever suspends: it awaits the exchange's
  * head and drains its chunk channel, so no Netty thread is blocked while a handler parks. It
  * does not wait for the handler to end: a request costs one hop onto a corun carrier and one
  * back. When Ktor cancels the call (the client went away; `HttpRequestLifecycle` with
