@@ -117,7 +117,7 @@ public class HttpServer(private val host: String, private val port: Int) {
                     this.port = this@HttpServer.port
                 }
                 enableHttp2 = false
-                if (o.reactorThreads() > 0) workerGroupSize = o.reactorThreads()
+                workerGroupSize = o.reactorThreads().takeIf { it > 0 } ?: HttpServerOptions.defaultReactorThreads()
                 enableH2c = false
                 maxInitialLineLength = o.maxInitialLineLength()
                 maxHeaderSize = o.maxHeaderSize()
