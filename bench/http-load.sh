@@ -18,20 +18,8 @@ command -v wrk >/dev/null || { echo "wrk not found: apt-get install wrk" >&2; ex
 
 secs="${1:-10}"; conns="${2:-64}"; threads="${3:-2}"; delay="${4:-50}"
 
-feature() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1 || true; }
-java_home=""
-if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" && "$(feature "$JAVA_HOME")" -ge 21 ]]; then
-    java_home="$JAVA_HOME"
-else
-    best=0
-    for dir in /usr/lib/jvm/*/; do
-        dir="${dir%/}"; [[ -x "$dir/bin/java" ]] || continue
-        v="$(feature "$dir")"
-        if [[ -n "$v" && "$v" -ge 21 && "$v" -gt "$best" ]]; then best="$v"; java_home="$dir"; fi
-    done
-fi
-[[ -n "$java_home" ]] || { echo "no JDK >= 21 found" >&2; exit 1; }
-java="$java_home/bin/java"
+# shellcheck source=jdk.sh
+source "$here/jdk.sh"
 
 out="$here/results/$(date -u +%F)"
 mkdir -p "$out"
