@@ -7,7 +7,8 @@ import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
 
 /**
- * Shared helpers of the kotest specs of the Kotlin API.
+ * Shared helpers of the kotest specs of the Kotlin API, here and in the channels module (the
+ * scheduler's test-jar).
  *
  * The corun runtime is one process-wide singleton shared by every spec in the JVM, so:
  * - every test is bounded twice: by kotest's timeout (as a blocking test, so the timeout can
@@ -16,7 +17,7 @@ import kotlin.time.Duration.Companion.seconds
  * - a test that changes a runtime option does it through [withOptions], which restores every
  *   option afterwards, even when the test fails.
  */
-internal val BOUNDED_SPEC_CONFIG = DefaultTestConfig(timeout = 120.seconds, blockingTest = true)
+public val BOUNDED_SPEC_CONFIG = DefaultTestConfig(timeout = 120.seconds, blockingTest = true)
 
 /**
  * Runs `corun(block)` on a fresh platform thread and waits at most [timeout] for it. A hang
@@ -24,7 +25,7 @@ internal val BOUNDED_SPEC_CONFIG = DefaultTestConfig(timeout = 120.seconds, bloc
  * cancelled (best effort) so a hang does not leak into the next test. Returns what `corun`
  * returned, or rethrows what it threw.
  */
-internal fun <T> corunBounded(timeout: Duration = 30.seconds, block: suspend CoroutineScope.() -> T): T {
+public fun <T> corunBounded(timeout: Duration = 30.seconds, block: suspend CoroutineScope.() -> T): T {
     val firstCidOfRun = Co.stats().lastCid + 1
     val outcome = AtomicReference<Result<T>?>(null)
     val thread = Thread({ outcome.set(runCatching { corun(block) }) }, "corun-test-caller")
@@ -56,7 +57,7 @@ internal fun <T> corunBounded(timeout: Duration = 30.seconds, block: suspend Cor
  * Applies [changes] with `Co.set`, runs [body], and restores every option that can change
  * after start (all but the carrier count) to what it was before.
  */
-internal inline fun <T> withOptions(changes: CoOptions, body: () -> T): T {
+public inline fun <T> withOptions(changes: CoOptions, body: () -> T): T {
     val before = Co.options()
     Co.set(changes)
     try {

@@ -1,12 +1,20 @@
 package dev.corun.channels
 
+import dev.corun.BOUNDED_SPEC_CONFIG
 import dev.corun.Status
+import dev.corun.corunBounded
 import dev.corun.go
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.ints.shouldBeLessThanOrEqual
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
+import java.util.concurrent.ConcurrentLinkedQueue
+import java.util.concurrent.Flow
+import java.util.concurrent.SubmissionPublisher
+import java.util.concurrent.atomic.AtomicInteger
+import java.util.concurrent.atomic.AtomicReference
+import kotlin.time.Duration.Companion.seconds
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
@@ -18,14 +26,8 @@ import kotlinx.coroutines.flow.map
 import kotlinx.coroutines.flow.onEach
 import kotlinx.coroutines.flow.take
 import kotlinx.coroutines.flow.toList
-import kotlinx.coroutines.job
 import kotlinx.coroutines.jdk9.asPublisher as flowAsPublisher
-import java.util.concurrent.ConcurrentLinkedQueue
-import java.util.concurrent.Flow
-import java.util.concurrent.SubmissionPublisher
-import java.util.concurrent.atomic.AtomicInteger
-import java.util.concurrent.atomic.AtomicReference
-import kotlin.time.Duration.Companion.seconds
+import kotlinx.coroutines.job
 
 /** A subscriber that records what it gets, and requests only what the test asks for. */
 private class RecordingSubscriber<T> : Flow.Subscriber<T> {

@@ -1,19 +1,22 @@
 package dev.corun.channels
 
+import dev.corun.BOUNDED_SPEC_CONFIG
 import dev.corun.Co
 import dev.corun.CoOptions
 import dev.corun.DeadlockException
 import dev.corun.Status
 import dev.corun.coSleep
+import dev.corun.corunBounded
 import dev.corun.go
+import dev.corun.withOptions
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldStartWith
-import kotlinx.coroutines.launch
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
+import kotlinx.coroutines.launch
 
 /** Deadlock detection over channels from Kotlin: reported when real, never when not. */
 class ChannelDeadlockSpec : FunSpec({

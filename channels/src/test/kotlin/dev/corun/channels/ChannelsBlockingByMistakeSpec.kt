@@ -1,8 +1,10 @@
 package dev.corun.channels
 
+import dev.corun.BOUNDED_SPEC_CONFIG
 import dev.corun.Co
 import dev.corun.Status
 import dev.corun.coJoin
+import dev.corun.corunBounded
 import dev.corun.go
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec

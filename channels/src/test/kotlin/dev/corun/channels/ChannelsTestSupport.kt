@@ -1,77 +1,12 @@
 package dev.corun.channels
 
-import dev.corun.Co
-import dev.corun.CoOptions
-import dev.corun.corun
-import io.kotest.core.test.config.DefaultTestConfig
-import kotlinx.coroutines.CoroutineScope
-import java.util.concurrent.atomic.AtomicReference
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.seconds
 
 /*
- * Helpers of the kotest specs of the channels module (the ideas of the scheduler's
- * CorunTestSupport.kt, copied: test sources are not shared between modules).
- *
- * The corun runtime is one process-wide singleton shared by every spec in the JVM, so every
- * test is bounded twice: by kotest's timeout (as a blocking test, so the timeout can interrupt a
- * thread stuck in `corun`) and by [corunBounded], which runs `corun` on its own thread and turns a
- * hang into a failure naming the coroutines still alive. Options changed by a test go through
- * [withOptions], which restores them.
+ * Helpers of the kotest specs of the channels module on top of the scheduler's
+ * (`dev.corun.corunBounded`, `withOptions`, `BOUNDED_SPEC_CONFIG`, from its test-jar).
  */
-internal val BOUNDED_SPEC_CONFIG = DefaultTestConfig(timeout = 120.seconds, blockingTest = true)
-
-/**
- * Runs `corun(block)` on a fresh platform thread and waits at most [timeout] for it. A hang
- * fails with the live coroutines of this run and their stacks; those coroutines are then
- * cancelled (best effort) so a hang does not leak into the next test.
- */
-internal fun <T> corunBounded(timeout: Duration = 30.seconds, block: suspend CoroutineScope.() -> T): T {
-    val firstCidOfRun = Co.stats().lastCid + 1
-    val outcome = AtomicReference<Result<T>?>(null)
-    val thread = Thread({ outcome.set(runCatching { corun(block) }) }, "corun-test-caller")
-    thread.isDaemon = true
-    thread.start()
-    thread.join(timeout.inWholeMilliseconds)
-    if (thread.isAlive) {
-        val stuck = Co.list().filter { it >= firstCidOfRun }
-        val report = buildString {
-            append("corun did not return within ").append(timeout)
-            append("; live coroutines of this run: ").append(stuck)
-            for (cid in stuck) {
-                append("\n  coroutine ").append(cid).append(':')
-                Co.getBackTrace(cid)?.take(12)?.forEach { append("\n      at ").append(it) }
-            }
-            append("\n  caller thread:")
-            thread.stackTrace.take(12).forEach { append("\n      at ").append(it) }
-        }
-        for (cid in stuck) {
-            runCatching { Co.cancel(cid) }
-        }
-        thread.join(5_000)
-        throw AssertionError(report)
-    }
-    return outcome.get()!!.getOrThrow()
-}
-
-/** Applies [changes] with `Co.set`, runs [body], and restores every option that can change after start. */
-internal inline fun <T> withOptions(changes: CoOptions, body: () -> T): T {
-    val before = Co.options()
-    Co.set(changes)
-    try {
-        return body()
-    } finally {
-        Co.set(
-            CoOptions()
-                .maxCoroutines(before.maxCoroutines())
-                .preemptiveScheduler(before.preemptiveScheduler())
-                .timeSlice(before.timeSlice())
-                .deadlockCheck(before.deadlockCheck())
-                .compensateAfter(before.compensateAfter())
-                .maxExtraCarriers(before.maxExtraCarriers()),
-        )
-    }
-}
 
 /** Polls [condition] (yielding the thread, no fixed sleep) until it holds or [timeout] passes; fails then. */
 internal fun awaitCondition(what: String, timeout: Duration = 20.seconds, condition: () -> Boolean) {

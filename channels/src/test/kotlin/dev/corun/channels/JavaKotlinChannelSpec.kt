@@ -1,14 +1,14 @@
 package dev.corun.channels
 
+import dev.corun.BOUNDED_SPEC_CONFIG
 import dev.corun.Co
 import dev.corun.CoJob
 import dev.corun.Status
 import dev.corun.coJoin
+import dev.corun.corunBounded
 import dev.corun.go
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
-import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.yield
 import java.time.Duration
 import java.util.Collections
 import java.util.concurrent.ConcurrentLinkedQueue
@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.atomic.AtomicIntegerArray
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.yield
 
 /** One channel shared by Java coroutines (blocking push/pop), Kotlin coroutines (suspend) and plain threads. */
 class JavaKotlinChannelSpec : FunSpec({

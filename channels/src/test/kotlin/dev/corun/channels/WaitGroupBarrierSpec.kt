@@ -1,20 +1,22 @@
 package dev.corun.channels
 
+import dev.corun.BOUNDED_SPEC_CONFIG
 import dev.corun.Co
 import dev.corun.CoJob
 import dev.corun.Status
 import dev.corun.coJoin
+import dev.corun.corunBounded
 import dev.corun.go
 import io.kotest.assertions.throwables.shouldThrow
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
-import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.withTimeoutOrNull
 import java.util.concurrent.atomic.AtomicInteger
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.milliseconds
 import kotlin.time.Duration.Companion.seconds
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.withTimeoutOrNull
 
 /** The Kotlin suspend forms of WaitGroup and Barrier. */
 class WaitGroupBarrierSpec : FunSpec({
