@@ -115,6 +115,27 @@ class HttpServerSpec : FunSpec({
         }
     }
 
+    test("one reactor thread serves many suspended Kotlin handlers at once") {
+        val server = HttpServer("127.0.0.1", 0)
+            .set(HttpServerOptions().reactorThreads(1))
+            .onRequest { _, resp ->
+                coSleep(100.milliseconds)
+                resp.coEnd("slept")
+            }
+            .start()
+        try {
+            val started = System.nanoTime()
+            val all = (1..100).map {
+                jdk.sendAsync(JdkRequest.newBuilder(URI.create("http://127.0.0.1:${server.port()}/k$it")).build(), BodyHandlers.ofString())
+            }
+            all.forEach { it.get(40, TimeUnit.SECONDS).body() shouldBe "slept" }
+            val ms = (System.nanoTime() - started) / 1_000_000
+            (ms < 15_000) shouldBe true
+        } finally {
+            server.shutdown()
+        }
+    }
+
     test("configuration errors say what to do") {
         shouldThrow<IllegalArgumentException> { HttpServer("127.0.0.1", 0).on("recv", HttpHandler { _, _ -> }) }
             .message shouldStartWith "unknown event 'recv'"
