@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -155,11 +156,15 @@ class TcpClientTest {
 
     @Test
     void aSendTimeoutClosesTheConnectionAndSaysTimeout() throws Exception {
+        // The peer is held until the end: an unreachable socket may be closed by the GC's
+        // cleaner mid-send, which the client would rightly report as a reset.
+        AtomicReference<Socket> peer = new AtomicReference<>();
         try (ServerSocket ss = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             Co.run(() -> {
                 Co.go(() -> {
-                    Socket peer = ss.accept(); // never reads
-                    peer.setReceiveBufferSize(4096);
+                    Socket s = ss.accept(); // never reads
+                    s.setReceiveBufferSize(4096);
+                    peer.set(s);
                 });
                 TcpClient c = new TcpClient();
                 assertTrue(c.connect("127.0.0.1", ss.getLocalPort(), WAIT));
@@ -167,6 +172,8 @@ class TcpClientTest {
                 assertEquals(TcpError.TIMEOUT, c.error(), c.errMsg());
                 assertFalse(c.isConnected());
             });
+        } finally {
+            if (peer.get() != null) peer.get().close();
         }
     }
 }
