@@ -1,6 +1,7 @@
 package dev.corun.server
 
 import dev.corun.server.internal.BadInputGuard
+import dev.corun.server.internal.CallLoopPinning
 import dev.corun.server.internal.KtorHttpApp
 import dev.corun.server.internal.Route
 import io.ktor.server.application.Application
@@ -43,7 +44,8 @@ import java.util.concurrent.TimeoutException
  * Design and invariants:
  * - A handler never touches Ktor objects; it fills an [HttpResponse] whose head and chunks the
  *   Ktor call coroutine awaits by suspending (see `ResponseExchange`): no Netty or Ktor thread
- *   waits for a handler. The cost is one hop Netty → corun carrier → Netty per request.
+ *   waits for a handler. The call coroutine runs on the connection's own event loop
+ *   (`CallLoopPinning`), so the cost is one hop Netty → corun carrier → Netty per request.
  * - The request (with its whole body, at most `maxBodySize`) is read before the handler starts.
  * - A throwing handler gives its request a 500 (or an aborted connection if it had started
  *   streaming) and a log line with its coroutine id; `Co.exit()` inside a handler throws an
@@ -123,6 +125,7 @@ public class HttpServer(private val host: String, private val port: Int) {
                 maxHeaderSize = o.maxHeaderSize()
                 responseWriteTimeoutSeconds = maxOf(1, o.responseWriteTimeout().toSeconds().toInt())
                 channelPipelineConfig = {
+                    CallLoopPinning.pinToOwnLoop(channel())
                     BadInputGuard.install(this, o.maxHeaderCount(), o.headerTimeout().toNanos())
                 }
             },

@@ -1,6 +1,7 @@
 package dev.corun.server
 
 import dev.corun.Co
+import dev.corun.Status
 import dev.corun.ExitException
 import dev.corun.coSleep
 import io.kotest.assertions.throwables.shouldThrow
@@ -37,7 +38,10 @@ class HttpServerSpec : FunSpec({
         try {
             get(server.port(), "/java").body() shouldBe "java true true"
             get(server.port(), "/kotlin?x=1").body() shouldBe "kotlin 1 true"
-            Co.exists(kotlinCid.get(10, TimeUnit.SECONDS)) shouldBe false
+            // The response may reach the client before the handler's coroutine has ended.
+            val cid = kotlinCid.get(10, TimeUnit.SECONDS)
+            Co.join(longArrayOf(cid), java.time.Duration.ofSeconds(10)) shouldBe Status.OK
+            Co.exists(cid) shouldBe false
         } finally {
             server.shutdown()
         }
