@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corun.Co;
 import dev.corun.channels.WaitGroup;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Timeout;
 class HttpClientTest {
     private static HttpServer server;
     private static final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
+    private static final CompletableFuture<Void> parked = new CompletableFuture<>();
 
     @BeforeAll
     static void start() {
@@ -39,6 +42,15 @@ class HttpClientTest {
                     clientPorts.add(req.remoteAddress().getPort());
                     resp.end("n");
                 })
+                .on("/chunks", (req, resp) -> {
+                    for (int i = 0; i < 3; i++) {
+                        resp.write(i + ";");
+                    }
+                    resp.end("end");
+                })
+                .on("/trickle", (req, resp) -> { resp.write("x"); Co.sleep(Duration.ofSeconds(30)); resp.end(); })
+                .on("/park", (req, resp) -> { parked.complete(null); Co.sleep(Duration.ofSeconds(30)); resp.end("late"); })
+                .on("/len", (req, resp) -> resp.end(String.valueOf(req.rawContent().length)))
                 .on("request", (req, resp) -> resp.status(404).end("no"))
                 .start();
     }
@@ -153,5 +165,87 @@ class HttpClientTest {
         });
         assertEquals(200, ok.get());
         assertTrue(clientPorts.size() <= pool, "200 concurrent requests used " + clientPorts.size() + " connections, pool " + pool);
+    }
+
+    @Test
+    void aChunkedResponseIsReadWhole() {
+        AtomicReference<String> seen = new AtomicReference<>();
+        Co.run(() -> {
+            HttpClient cli = new HttpClient("127.0.0.1", server.port());
+            assertTrue(cli.get("/chunks"), cli::getErrMsg);
+            assertTrue(cli.get("/chunks"), cli::getErrMsg); // and the connection is reusable after it
+            seen.set(cli.getStatusCode() + " " + cli.getBody() + " " + cli.getHeaders().get("transfer-encoding"));
+        });
+        assertEquals("200 0;1;2;end chunked", seen.get());
+    }
+
+    @Test
+    void theTimeoutAlsoBoundsASlowBody() {
+        AtomicReference<String> seen = new AtomicReference<>();
+        Co.run(() -> {
+            HttpClient cli = new HttpClient("127.0.0.1", server.port()).set(new HttpClientOptions().timeout(Duration.ofMillis(300)));
+            assertFalse(cli.get("/trickle")); // the head and a first chunk arrive, the rest never does
+            seen.set(cli.getStatusCode() + " " + cli.getErrMsg());
+        });
+        assertEquals(HttpClient.STATUS_TIMEOUT + " no complete response within 300 ms", seen.get());
+    }
+
+    @Test
+    void cancellingACoroutineWaitingForAResponseEndsItsCall() {
+        AtomicReference<String> seen = new AtomicReference<>();
+        Co.run(() -> {
+            long cid = Co.go(() -> {
+                HttpClient cli = new HttpClient("127.0.0.1", server.port()).set(new HttpClientOptions().timeout(Duration.ofSeconds(30)));
+                boolean ok = cli.get("/park");
+                seen.set(ok + " " + cli.getStatusCode() + " " + cli.getErrMsg());
+            });
+            parked.get(10, TimeUnit.SECONDS); // the request reached the handler: the caller waits for the response
+            assertTrue(Co.cancel(cid));
+            assertEquals(dev.corun.Status.OK, Co.join(new long[] {cid}, Duration.ofSeconds(10)));
+        });
+        assertEquals("false -2 interrupted (cancelled) while waiting for the response", seen.get());
+    }
+
+    @Test
+    void bodiesAtAndOverTheBlockingLimitArriveWhole() {
+        AtomicReference<String> seen = new AtomicReference<>();
+        Co.run(() -> {
+            HttpClient cli = new HttpClient("127.0.0.1", server.port());
+            assertTrue(cli.post("/len", "x".repeat(HttpClient.MAX_BLOCKING_BODY + 1)), cli::getErrMsg);
+            String big = cli.getBody();
+            assertTrue(cli.post("/len", "x".repeat(HttpClient.MAX_BLOCKING_BODY)), cli::getErrMsg);
+            seen.set(big + " " + cli.getBody());
+        });
+        assertEquals((HttpClient.MAX_BLOCKING_BODY + 1) + " " + HttpClient.MAX_BLOCKING_BODY, seen.get());
+    }
+
+    @Test
+    void aGetOnAConnectionTheServerClosedWhileIdleIsRetriedOnAFreshOne() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread peer = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    for (String body : new String[] {"a", "b"}) {
+                        try (Socket c = s.accept()) { // one request per connection, then close
+                            c.getInputStream().read(new byte[4096]);
+                            OutputStream out = c.getOutputStream();
+                            out.write(("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + body).getBytes());
+                            out.flush();
+                        }
+                    }
+                } catch (Exception ignored) {
+                    // the test asserts the client side
+                }
+            });
+            AtomicReference<String> seen = new AtomicReference<>();
+            Co.run(() -> {
+                HttpClient cli = new HttpClient("127.0.0.1", s.getLocalPort());
+                assertTrue(cli.get("/"), cli::getErrMsg);
+                String first = cli.getBody();
+                assertTrue(cli.get("/"), cli::getErrMsg); // the pooled connection is dead by now
+                seen.set(first + cli.getBody());
+            });
+            peer.join(10_000);
+            assertEquals("ab", seen.get());
+        }
     }
 }

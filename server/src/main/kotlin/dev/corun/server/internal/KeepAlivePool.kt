@@ -17,7 +17,6 @@ import io.ktor.utils.io.ByteWriteChannel
 import io.ktor.utils.io.readByteArray
 import io.ktor.utils.io.readRemaining
 import io.ktor.utils.io.writeFully
-import io.ktor.utils.io.writePacket
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.TimeoutCancellationException
 import kotlinx.coroutines.coroutineScope
@@ -46,6 +45,13 @@ import java.util.concurrent.atomic.AtomicLong
  * - GET/HEAD only: any other method, and any request with its own connect or socket timeout,
  *   takes the dedicated path anyway (`requiresDedicatedConnection`).
  *
+ * Two transports share the pool's permits:
+ * - suspending callers (Kotlin coroutines) use ktor-network sockets, as above;
+ * - callers that may block (Java coroutines, plain threads) use [BlockingConnection]s: a JDK
+ *   socket read and written by the caller's own virtual thread, parsed by the same CIO parser.
+ *   Each transport keeps its own idle list, since a blocking socket must never be used from a
+ *   carrier and a ktor-network socket would bring back the thread hops the blocking one saves.
+ *
  * Invariants: at most [poolSize] connections are open (a permit per connection in use; idle ones
  * were in use before and hold none); a connection is used by one request at a time (no
  * pipelining) and goes back to the idle list only after its response body was read completely
@@ -62,11 +68,34 @@ internal class KeepAlivePool private constructor(
     private val keepAliveMillis: Long,
     private val connectTimeoutMillis: Long,
 ) {
-    private class Conn(val socket: Socket, val input: ByteReadChannel, val output: ByteWriteChannel) {
+    /** A pooled connection of either transport. */
+    private sealed class Conn {
+        abstract val input: ByteReadChannel
         var lastUsed = System.nanoTime()
         val reused get() = uses > 0
         var uses = 0
-        fun close() = runCatching { socket.close() }
+
+        /** Writes the request (head and body) and flushes. */
+        abstract suspend fun send(head: ByteArray, body: ByteArray?)
+        abstract fun close()
+    }
+
+    private class SocketConn(val socket: Socket, override val input: ByteReadChannel, val output: ByteWriteChannel) : Conn() {
+        override suspend fun send(head: ByteArray, body: ByteArray?) {
+            output.writeFully(head)
+            if (body != null) output.writeFully(body)
+            output.flush()
+        }
+
+        override fun close() {
+            runCatching { socket.close() }
+        }
+    }
+
+    private class BlockingConn(val connection: BlockingConnection) : Conn() {
+        override val input: ByteReadChannel get() = connection.input
+        override suspend fun send(head: ByteArray, body: ByteArray?) = connection.send(head, body)
+        override fun close() = connection.close()
     }
 
     class RawResponse(val status: Int, val headers: Map<String, String>, val body: ByteArray)
@@ -75,24 +104,33 @@ internal class KeepAlivePool private constructor(
     class ConnectFailed(message: String, cause: Throwable?) : java.io.IOException(message, cause)
 
     private val permits = Semaphore(poolSize)
-    private val idle = ArrayDeque<Conn>()
+    private val idle = ArrayDeque<SocketConn>()
+    private val idleBlocking = ArrayDeque<BlockingConn>()
     private val hostHeader = if ((ssl && port == 443) || (!ssl && port == 80)) host else "$host:$port"
 
     /** Connections opened so far (for tests and the findings). */
     val opened = AtomicLong()
 
-    suspend fun execute(method: String, target: String, headers: List<Pair<String, String>>, body: ByteArray?): RawResponse {
+    /**
+     * One request and its whole response. With [blockingDeadlineNanos] set (plain HTTP only), the
+     * request runs on a [BlockingConnection] in the caller's thread and its reads stop at that
+     * deadline ([BlockingConnection.RequestTimedOut]); without, on ktor-network sockets, and the
+     * caller bounds it with `withTimeout`.
+     */
+    suspend fun execute(method: String, target: String, headers: List<Pair<String, String>>, body: ByteArray?, blockingDeadlineNanos: Long? = null): RawResponse {
+        check(blockingDeadlineNanos == null || !ssl) { "blocking connections are plain HTTP only" }
         permits.acquire()
         try {
-            var conn = takeIdle() ?: connect()
+            val blocking = blockingDeadlineNanos != null
+            var conn: Conn = (if (blocking) takeIdle(idleBlocking) else takeIdle(idle)) ?: open(blocking)
             try {
                 val r = try {
-                    exchange(conn, method, target, headers, body)
+                    exchange(conn, method, target, headers, body, blockingDeadlineNanos)
                 } catch (e: java.io.IOException) {
                     if (!conn.reused || (method != "GET" && method != "HEAD")) throw e
                     conn.close() // the server closed it while it was idle: a GET once more on a fresh one
-                    conn = connect()
-                    exchange(conn, method, target, headers, body)
+                    conn = open(blocking)
+                    exchange(conn, method, target, headers, body, blockingDeadlineNanos)
                 }
                 if (r.second) giveBack(conn) else conn.close()
                 return r.first
@@ -105,10 +143,10 @@ internal class KeepAlivePool private constructor(
         }
     }
 
-    private fun takeIdle(): Conn? = synchronized(idle) {
+    private fun <C : Conn> takeIdle(list: ArrayDeque<C>): C? = synchronized(list) {
         val now = System.nanoTime()
         while (true) {
-            val c = idle.pollFirst() ?: return null
+            val c = list.pollFirst() ?: return null
             if (now - c.lastUsed < keepAliveMillis * 1_000_000 && !c.input.isClosedForRead) return c
             c.close()
         }
@@ -118,10 +156,30 @@ internal class KeepAlivePool private constructor(
     private fun giveBack(c: Conn) {
         c.lastUsed = System.nanoTime()
         c.uses++
-        synchronized(idle) { idle.addFirst(c) } // most recently used first: the warm ones get reused
+        // most recently used first: the warm ones get reused
+        when (c) {
+            is SocketConn -> synchronized(idle) { idle.addFirst(c) }
+            is BlockingConn -> synchronized(idleBlocking) { idleBlocking.addFirst(c) }
+        }
     }
 
-    private suspend fun connect(): Conn {
+    private suspend fun open(blocking: Boolean): Conn = if (blocking) connectBlocking() else connect()
+
+    private fun connectBlocking(): BlockingConn {
+        val connection = try {
+            BlockingConnection.open(host, port, connectTimeoutMillis)
+        } catch (e: java.net.SocketTimeoutException) {
+            throw ConnectFailed("connect to $host:$port timed out after $connectTimeoutMillis ms", e)
+        } catch (e: java.net.UnknownHostException) {
+            throw ConnectFailed("cannot resolve $host", e)
+        } catch (e: java.io.IOException) {
+            throw ConnectFailed("connect to $host:$port failed: $e", e)
+        }
+        opened.incrementAndGet()
+        return BlockingConn(connection)
+    }
+
+    private suspend fun connect(): SocketConn {
         val socket = try {
             withTimeout(connectTimeoutMillis) {
                 val plain = aSocket(selector).tcp().connect(host, port) { noDelay = true }
@@ -135,13 +193,14 @@ internal class KeepAlivePool private constructor(
             throw ConnectFailed("cannot resolve $host", e)
         }
         opened.incrementAndGet()
-        return Conn(socket, socket.openReadChannel(), socket.openWriteChannel(autoFlush = false))
+        return SocketConn(socket, socket.openReadChannel(), socket.openWriteChannel(autoFlush = false))
     }
 
     /** One request and its whole response; the flag says whether the connection may be reused. */
-    private suspend fun exchange(c: Conn, method: String, target: String, headers: List<Pair<String, String>>, body: ByteArray?): Pair<RawResponse, Boolean> {
+    private suspend fun exchange(c: Conn, method: String, target: String, headers: List<Pair<String, String>>, body: ByteArray?, deadlineNanos: Long?): Pair<RawResponse, Boolean> {
+        if (c is BlockingConn && deadlineNanos != null) c.connection.deadlineNanos = deadlineNanos
         val builder = RequestResponseBuilder()
-        try {
+        val head = try {
             builder.requestLine(HttpMethod.parse(method), target, "HTTP/1.1")
             builder.headerLine("Host", hostHeader)
             for ((k, v) in headers) builder.headerLine(k, v)
@@ -149,12 +208,11 @@ internal class KeepAlivePool private constructor(
                 builder.headerLine("Content-Length", (body?.size ?: 0).toString())
             }
             builder.emptyLine()
-            c.output.writePacket(builder.build())
+            builder.build().readByteArray()
         } finally {
             builder.release()
         }
-        if (body != null) c.output.writeFully(body)
-        c.output.flush()
+        c.send(head, body)
 
         val response = parseResponse(c.input) ?: throw EOFException("the server closed the connection before answering")
         try {
