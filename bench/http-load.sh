@@ -6,9 +6,12 @@
 #   bench/http-load.sh [SECONDS=10] [CONNECTIONS=64] [THREADS=2] [DELAY_MS=50]
 #   SERVER_OPTS='-Dbench.reactorThreads=1' bench/http-load.sh    extra JVM options for the servers
 #
-# Each server runs in its own JVM (JDK >= 21 as in run.sh, with the add-opens flag); each gets a
-# 10 s warm-up run before the measured one (the JIT needs it: with 3 s the corun servers came out
-# about 40 % lower, raw Ktor 20 %). Raw wrk output goes to bench/results/<date>/http-*.txt.
+# Each server runs in its own JVM (JDK >= 21 as in run.sh, with the add-opens flag); each gets two
+# warm-up runs, 3 s then 10 s, before the measured one. The JIT needs the time (with one 3 s run
+# the corun servers came out about 40 % lower, raw Ktor 20 %), and the end of a wrk run closes its
+# connections: the disconnect paths then run for the first time and deoptimise hot code. After
+# one 10 s warm-up, seed 001's server still spent ~250 us of C2 CPU per request in the measured
+# run; after 3 s + 10 s, ~50 us. Raw wrk output goes to bench/results/<date>/http-*.txt.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -52,6 +55,7 @@ cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' 
 # than requests per second: on a quiet one, requests/s ~ cores / (server + wrk CPU per request).
 load() {
     local name="$1" url="$2"; shift 2
+    wrk -t"$threads" -c"$conns" -d3s "$url" > /dev/null
     wrk -t"$threads" -c"$conns" -d10s "$url" > /dev/null
     local ticks0; ticks0=$(cpu_ticks "$@")
     wrk -t"$threads" -c"$conns" -d"${secs}s" --latency "$url" > "$out/http-$name.txt"
