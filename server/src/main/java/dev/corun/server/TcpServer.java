@@ -7,6 +7,7 @@ import dev.corun.internal.CorunRuntime;
 import dev.corun.server.internal.Connection;
 import dev.corun.server.internal.FrameDecoder;
 import dev.corun.server.internal.HandlerCoroutines;
+import dev.corun.server.internal.SendWatchdog;
 import dev.corun.server.internal.TaskPool;
 import dev.corun.server.internal.TaskRecord;
 import java.io.IOException;
@@ -279,6 +280,10 @@ public final class TcpServer {
         }
         state = State.STARTED;
         CorunRuntime.get().go("tcp-accept:" + ss.getLocalPort(), this::acceptLoop);
+        if (!o.sendTimeout().isZero()) {
+            SendWatchdog.start("tcp-send-watchdog:" + ss.getLocalPort(), o.sendTimeout(), connections.values(),
+                    () -> state != State.STOPPED);
+        }
         return this;
     }
 
@@ -334,8 +339,8 @@ public final class TcpServer {
         Connection c;
         try {
             s.setTcpNoDelay(true);
-            c = new Connection(fd, s, connectionHost,
-                    FrameDecoder.create(options.framing(), options.maxFrameSize()), options.readBufferSize());
+            c = new Connection(fd, s, connectionHost, FrameDecoder.create(options.framing(), options.maxFrameSize()),
+                    options.readBufferSize(), (int) Math.min(Integer.MAX_VALUE, options.idleTimeout().toMillis()));
         } catch (IOException e) {
             closeQuietly(s);
             closed.incrementAndGet();

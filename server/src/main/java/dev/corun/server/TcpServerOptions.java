@@ -1,5 +1,6 @@
 package dev.corun.server;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -25,6 +26,11 @@ import java.util.Objects;
  *   <tr><td>{@code maxFrameSize}</td><td>2 MiB</td><td>package_max_length</td></tr>
  *   <tr><td>{@code readBufferSize}</td><td>8 KiB per connection (bytes read at once; raw framing delivers at most this)</td><td>-</td></tr>
  *   <tr><td>{@code backlog}</td><td>1024</td><td>backlog</td></tr>
+ *   <tr><td>{@code idleTimeout}</td><td>none: a connection that sends nothing stays open; set it to close one
+ *       that has sent nothing for that long while the server waited for data (the close event follows)</td>
+ *       <td>heartbeat_idle_time</td></tr>
+ *   <tr><td>{@code sendTimeout}</td><td>60 s: a send to a peer that accepts no data for that long (its receive
+ *       buffer and ours are full) fails, and the connection is reset</td><td>-</td></tr>
  * </table>
  */
 public final class TcpServerOptions {
@@ -46,6 +52,8 @@ public final class TcpServerOptions {
     private int maxFrameSize = 2 * 1024 * 1024;
     private int readBufferSize = 8 * 1024;
     private int backlog = 1024;
+    private Duration idleTimeout = Duration.ZERO;
+    private Duration sendTimeout = Duration.ofSeconds(60);
 
     public TcpServerOptions taskWorkerNum(int n) {
         this.taskWorkerNum = atLeast(0, n, "taskWorkerNum");
@@ -92,6 +100,18 @@ public final class TcpServerOptions {
         return this;
     }
 
+    /** Closes a connection that sent nothing for this long while the server waited for data; zero: never. */
+    public TcpServerOptions idleTimeout(Duration timeout) {
+        this.idleTimeout = notNegative(timeout, "idleTimeout");
+        return this;
+    }
+
+    /** Fails a send (and resets the connection) when the peer accepted no data for this long; zero: never. */
+    public TcpServerOptions sendTimeout(Duration timeout) {
+        this.sendTimeout = notNegative(timeout, "sendTimeout");
+        return this;
+    }
+
     public int taskWorkerNum() { return taskWorkerNum; }
     public int taskQueueCapacity() { return taskQueueCapacity; }
     public TaskOverflow taskOverflow() { return taskOverflow; }
@@ -101,11 +121,22 @@ public final class TcpServerOptions {
     public int maxFrameSize() { return maxFrameSize; }
     public int readBufferSize() { return readBufferSize; }
     public int backlog() { return backlog; }
+    public Duration idleTimeout() { return idleTimeout; }
+    public Duration sendTimeout() { return sendTimeout; }
 
     TcpServerOptions copy() {
         return new TcpServerOptions().taskWorkerNum(taskWorkerNum).taskQueueCapacity(taskQueueCapacity)
                 .taskOverflow(taskOverflow).taskEnableCoroutine(taskEnableCoroutine).maxConnections(maxConnections)
-                .framing(framing).maxFrameSize(maxFrameSize).readBufferSize(readBufferSize).backlog(backlog);
+                .framing(framing).maxFrameSize(maxFrameSize).readBufferSize(readBufferSize).backlog(backlog)
+                .idleTimeout(idleTimeout).sendTimeout(sendTimeout);
+    }
+
+    private static Duration notNegative(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative (zero turns it off), got " + d);
+        }
+        return d;
     }
 
     private static int atLeast(int min, int n, String name) {

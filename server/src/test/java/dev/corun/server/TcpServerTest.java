@@ -332,4 +332,61 @@ class TcpServerTest {
             writer.join(30_000);
         }
     }
+
+    @Test
+    void aConnectionThatSendsNothingForTheIdleTimeoutIsClosedAndGetsItsCloseEvent() throws Exception {
+        CountDownLatch closedEvent = new CountDownLatch(1);
+        TcpServer s = echo(server(new TcpServerOptions().framing(Framing.eol()).idleTimeout(Duration.ofMillis(300))))
+                .onClose((srv, fd, r) -> closedEvent.countDown())
+                .start();
+        try (Socket c = connect(s)) {
+            c.getOutputStream().write("ping\n".getBytes(UTF_8));
+            assertEquals("ping", readLine(c.getInputStream()));
+            assertEquals(-1, c.getInputStream().read(), "the server closes the idle connection");
+            assertTrue(closedEvent.await(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aConnectionThatKeepsTalkingOutlivesTheIdleTimeout() throws Exception {
+        TcpServer s = echo(server(new TcpServerOptions().framing(Framing.eol()).idleTimeout(Duration.ofSeconds(2)))).start();
+        try (Socket c = connect(s)) {
+            long start = System.nanoTime();
+            int exchanges = 0;
+            // Talk for longer than the idle timeout, with pauses well inside it.
+            while (System.nanoTime() - start < Duration.ofMillis(3000).toNanos()) {
+                c.getOutputStream().write(("n" + exchanges + "\n").getBytes(UTF_8));
+                assertEquals("n" + exchanges, readLine(c.getInputStream()));
+                exchanges++;
+                Thread.sleep(100); // pacing, not synchronisation
+            }
+            assertTrue(exchanges > 5);
+        }
+    }
+
+    @Test
+    void aSendToAPeerThatStopsReadingFailsAfterTheSendTimeoutAndResetsTheConnection() throws Exception {
+        LinkedBlockingQueue<Boolean> sent = new LinkedBlockingQueue<>();
+        CountDownLatch closedEvent = new CountDownLatch(1);
+        TcpServer s = server(new TcpServerOptions().sendTimeout(Duration.ofMillis(300)))
+                .onConnect((srv, fd, r) -> sent.add(srv.send(fd, new byte[64 * 1024 * 1024])))
+                .onClose((srv, fd, r) -> closedEvent.countDown())
+                .start();
+        try (Socket c = connect(s)) { // never reads
+            c.setReceiveBufferSize(4096);
+            assertEquals(Boolean.FALSE, sent.poll(10, TimeUnit.SECONDS), "the send gives up");
+            assertTrue(closedEvent.await(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void timeoutOptionsRefuseNegativeDurationsAndDefaultToNoIdleLimitAndA60sSendLimit() {
+        TcpServerOptions o = new TcpServerOptions();
+        assertEquals(Duration.ZERO, o.idleTimeout());
+        assertEquals(Duration.ofSeconds(60), o.sendTimeout());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> o.idleTimeout(Duration.ofSeconds(-1)));
+        assertTrue(e.getMessage().contains("idleTimeout"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> o.sendTimeout(Duration.ofMillis(-1)));
+    }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -22,6 +23,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Writes go through {@link #write}: one fair lock per connection, held for the whole buffer,
  * so concurrent sends to one connection each arrive contiguous and in the order they took the
  * lock. A blocked write (slow reader on the other side) parks the sending coroutine.
+ *
+ * <p>Timeouts: with an idle timeout, a read that waits longer for data closes the connection
+ * (socket read timeout). A write is handed to the socket in pieces of {@link #WRITE_PIECE} bytes,
+ * and {@link #writeStalledSince} tells when the piece in progress started, so the server's send
+ * watchdog can reset a connection whose peer has accepted nothing for the send timeout (a blocked
+ * socket write has no timeout of its own).
  */
 public final class Connection implements Runnable {
     private static final System.Logger LOG = System.getLogger("dev.corun.server");
@@ -50,18 +57,27 @@ public final class Connection implements Runnable {
     private final Host host;
     private final FrameDecoder decoder;
     private final int readBufferSize;
+    /** Bytes given to the socket per write call: the send watchdog sees progress at least this often. */
+    static final int WRITE_PIECE = 64 * 1024;
+
     private final ReentrantLock writeLock = new ReentrantLock(true);
     private final OutputStream out;
+    private final int idleTimeoutMillis;
+    /** {@code System.nanoTime()} when the piece being written started (odd: never 0), or 0 when no write is in progress. */
+    private volatile long pieceStartedNanos;
     private volatile boolean closed;
+    private volatile boolean idleClosed;
     /** Released by each handler of this connection when it ends; the reader waits on it. */
     public final java.util.concurrent.Semaphore handlerDone = new java.util.concurrent.Semaphore(0);
 
-    public Connection(int fd, Socket socket, Host host, FrameDecoder decoder, int readBufferSize) throws IOException {
+    /** @param idleTimeoutMillis longest wait for data before the connection is closed; 0: no limit */
+    public Connection(int fd, Socket socket, Host host, FrameDecoder decoder, int readBufferSize, int idleTimeoutMillis) throws IOException {
         this.fd = fd;
         this.socket = socket;
         this.host = host;
         this.decoder = decoder;
         this.readBufferSize = readBufferSize;
+        this.idleTimeoutMillis = idleTimeoutMillis;
         this.out = socket.getOutputStream();
     }
 
@@ -86,6 +102,7 @@ public final class Connection implements Runnable {
         InputStream in;
         try {
             in = socket.getInputStream();
+            socket.setSoTimeout(idleTimeoutMillis);
         } catch (IOException e) {
             return;
         }
@@ -93,6 +110,9 @@ public final class Connection implements Runnable {
             int n;
             try {
                 n = in.read(buf);
+            } catch (SocketTimeoutException e) {
+                idleClosed = true; // the close event follows
+                return;
             } catch (IOException e) {
                 return; // reset by the peer, or closed by the server: the close event follows
             }
@@ -133,15 +153,35 @@ public final class Connection implements Runnable {
             if (closed) {
                 return false;
             }
-            out.write(data, off, len);
+            for (int done = 0; done < len; ) {
+                int piece = Math.min(WRITE_PIECE, len - done);
+                pieceStartedNanos = System.nanoTime() | 1;
+                out.write(data, off + done, piece);
+                done += piece;
+            }
             host.countOut(len);
             return true;
         } catch (IOException e) {
             close();
             return false;
         } finally {
+            pieceStartedNanos = 0;
             writeLock.unlock();
         }
+    }
+
+    /**
+     * True if a write is in progress and its current piece has waited for the peer since before
+     * {@code nanos} ({@code System.nanoTime()} terms).
+     */
+    public boolean writeStalledSince(long nanos) {
+        long started = pieceStartedNanos;
+        return started != 0 && started - nanos < 0;
+    }
+
+    /** True if the connection was closed because the peer sent nothing within the idle timeout. */
+    public boolean closedForIdleness() {
+        return idleClosed;
     }
 
     /** Closes the socket; the reader then delivers the close event. Idempotent. */
