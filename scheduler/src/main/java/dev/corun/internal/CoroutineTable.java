@@ -207,11 +207,15 @@ final class CoroutineTable {
      * Visits the live records, one stripe at a time: the stripe's slots are copied under its lock
      * into {@code scratch} (or into a larger array, which is returned for the next call) and
      * visited outside the lock, so a visitor that reads the records never holds up a starter or an
-     * ender. No record is visited twice; one added or removed during the walk may or may not be
-     * visited. The scratch array is left empty, so it keeps no record alive.
+     * ender. A stripe that looks empty (its size read without the lock) is skipped. No record is
+     * visited twice; one added or removed during the walk may or may not be visited. The scratch
+     * array is left empty, so it keeps no record alive.
      */
     Coroutine[] forEach(Consumer<? super Coroutine> visitor, Coroutine[] scratch) {
         for (Stripe s : stripes) {
+            if (s.size == 0) {
+                continue;
+            }
             int n;
             for (;;) {
                 if (scratch.length < s.slots.length) {
