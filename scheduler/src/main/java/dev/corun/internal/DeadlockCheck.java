@@ -88,7 +88,7 @@ final class DeadlockCheck {
             }
             run.witness = null;
             if (mayWalk) {
-                run.scanned = new ArrayList<>();
+                run.found = new ArrayList<>();
                 walked.add(run);
             }
         }
@@ -108,20 +108,20 @@ final class DeadlockCheck {
 
     private void visit(Coroutine co) {
         Run run = co.run;
-        if (run == null || run.scanned == null || run.witness != null) {
+        if (run == null || run.found == null || run.witness != null) {
             return;
         }
         Waiter w = co.waiter;
         if (w != null && w.isCountedWait()) {
-            run.scanned.add(w); // co.waiter is only ever set by its owner's waits: w.owner() == co
+            run.found.add(w); // co.waiter is only ever set by its owner's waits: w.owner() == co
         } else {
             run.witness = co;
         }
     }
 
     private void decide(Run run, long walkStart, long walkEnd) {
-        List<Waiter> waits = run.scanned;
-        run.scanned = null;
+        List<Waiter> waits = run.found;
+        run.found = null;
         if (run.witness != null || waits.isEmpty() || waits.size() != run.live()) {
             run.suspected = null;
             return;

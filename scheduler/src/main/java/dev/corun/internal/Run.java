@@ -18,8 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Waits are not counted here: a coroutine parked with no timeout on a corun primitive marks
  * only its own waiter ({@link Waiter#beginIndefiniteWait}), and the monitor's
  * {@link DeadlockCheck} finds the run's members in the coroutine table when the run looks idle.
- * The fields below {@code live} that the check keeps are the monitor's own; no coroutine
- * touches them.
+ * The fields the check keeps here are the monitor's own; no coroutine touches them.
  */
 public final class Run {
     private final boolean deadlockChecked;
@@ -33,9 +32,9 @@ public final class Run {
     // ---- owned by the monitor's DeadlockCheck ----
     /** A member last seen awake: while it is alive and still not asleep, the run is not deadlocked. */
     Coroutine witness;
-    /** The counted waits found by the scan in progress, or null when the run is not in it. */
-    ArrayList<Waiter> scanned;
-    /** The waits of the last scan that found every member asleep, or null. */
+    /** The counted waits found by the walk in progress, or null when the run is not in it. */
+    ArrayList<Waiter> found;
+    /** The waits of the last walk that found every member asleep, or null. */
     Set<Waiter> suspected;
     /** When {@link #suspected} was taken. */
     long suspectedAtNanos;

@@ -23,10 +23,9 @@ import java.lang.invoke.VarHandle;
  * <p>Deadlock accounting: a coroutine of a deadlock-checked run that waits with no timeout
  * calls {@link #beginIndefiniteWait()}, which marks this wait as counted (its phase) and
  * publishes it in the coroutine's record ({@code Coroutine.waiter}). Nothing shared is updated:
- * the monitor's {@link DeadlockCheck} reads those two fields when it scans the run. The claim
+ * the monitor's {@link DeadlockCheck} reads those two fields when it walks the run. The claim
  * ends the counted phase <em>before</em> the waiting side is woken, so a wake-up in flight never
- * looks asleep, and a phase never goes back from DONE, so a wait seen counted on two looks was
- * counted all the time in between. Timed waits are never counted: a timer will wake them.
+ * looks asleep. Timed waits are never counted: a timer will wake them.
  */
 public abstract class Waiter {
     private static final int WAITING = 0;
@@ -184,7 +183,11 @@ public abstract class Waiter {
         return this;
     }
 
-    /** True while this is an indefinite wait counted as blocked in its run (not yet completed); once false, false for good. */
+    /**
+     * True while this is an indefinite wait counted as blocked in its run: from
+     * {@link #beginIndefiniteWait} until the claim. DONE is final, so a wait seen counted on two
+     * looks was counted all the time in between.
+     */
     final boolean isCountedWait() {
         return phase == WAITING_COUNTED;
     }
