@@ -44,15 +44,15 @@ import java.util.function.Consumer;
  * </ol>
  *
  * <p>Cost: looking at a witness reads a few fields, and a Kotlin witness whose own strand
- * sleeps lists its job's children. A walk copies each stripe of the table under the stripe's
- * lock and reads each record's run, and the waiter of the records of the runs being walked: it
- * is linear in the live coroutines of the whole process. Walks happen at most once per tick,
- * only while some checked run lacks a witness, and a walk that took {@code d} is followed by
- * none for {@value #WALK_COST_FACTOR} {@code d}: walking takes at most 2 % of the monitor's
- * core. With thousands of coroutines a walk takes microseconds and the check reacts within a
- * tick; with millions, walks are hundreds of milliseconds apart, and a report comes that much
- * later. Suspicion keeps one set of the suspected waits per suspected run, dropped when the
- * suspicion ends.
+ * sleeps lists its job's children. A walk copies each non-empty stripe of the table under the
+ * stripe's lock and reads each record's run, and the waiter of the records of the runs being
+ * walked: it is linear in the live coroutines of the whole process (measured on 2 cores: ~2 us
+ * with a few, ~30 us with 10,000, ~0.8 ms with 100,000, ~14 ms with a million). Walks happen at
+ * most once per tick, only while some checked run lacks a witness, and a walk that took
+ * {@code d} is followed by none for {@value #WALK_COST_FACTOR} {@code d}: walking takes at most
+ * 2 % of the monitor's core. With thousands of coroutines the check reacts within a tick or
+ * two; with a million, walks are ~0.7 s apart, and a report comes that much later. Suspicion
+ * keeps one set of the suspected waits per suspected run, dropped when the suspicion ends.
  */
 final class DeadlockCheck {
     /** How long all members must be seen asleep in the same waits before a deadlock is declared. */
