@@ -71,7 +71,11 @@ public abstract class Coroutine {
      * {@link #DONE} once ended (written by {@link #finish}, before the joiners are woken).
      */
     private volatile Object handle;
-    /** The indefinite wait it is parked in, if any: for the deadlock report. */
+    /**
+     * The wait it is parked in, if any, set by the waiting side before it parks and cleared by
+     * the claim that ends the wait: what the deadlock check reads ({@link DeadlockCheck}), the
+     * back trace of a suspended Kotlin coroutine, and what its cancellation completes.
+     */
     volatile Waiter waiter;
     @SuppressWarnings("unused") private volatile Extras extras;
 
@@ -259,7 +263,7 @@ public abstract class Coroutine {
      * never counted, so a coroutine counted asleep while it has children is not proof of a
      * deadlock. Read by the deadlock check only, off the wait path.
      */
-    private boolean hasOtherStrands() {
+    boolean hasOtherStrands() {
         Job j = job();
         return j != null && j.getChildren().iterator().hasNext();
     }

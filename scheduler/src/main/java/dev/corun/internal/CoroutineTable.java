@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The live coroutines by id, for {@code Co.exists}, {@code list}, {@code cancel},
@@ -200,6 +201,46 @@ final class CoroutineTable {
         } finally {
             s.unlock();
         }
+    }
+
+    /**
+     * Visits the live records, one stripe at a time: the stripe's slots are copied under its lock
+     * into {@code scratch} (or into a larger array, which is returned for the next call) and
+     * visited outside the lock, so a visitor that reads the records never holds up a starter or an
+     * ender. A stripe that looks empty (its size read without the lock) is skipped. No record is
+     * visited twice; one added or removed during the walk may or may not be visited. The scratch
+     * array is left empty, so it keeps no record alive.
+     */
+    Coroutine[] forEach(Consumer<? super Coroutine> visitor, Coroutine[] scratch) {
+        for (Stripe s : stripes) {
+            if (s.size == 0) {
+                continue;
+            }
+            int n;
+            for (;;) {
+                if (scratch.length < s.slots.length) {
+                    scratch = new Coroutine[s.slots.length]; // outside the lock; a racy read of the length, checked under it
+                }
+                s.lock();
+                try {
+                    n = s.slots.length;
+                    if (n <= scratch.length) {
+                        System.arraycopy(s.slots, 0, scratch, 0, n);
+                        break;
+                    }
+                } finally {
+                    s.unlock();
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                Coroutine co = scratch[i];
+                if (co != null) {
+                    scratch[i] = null;
+                    visitor.accept(co);
+                }
+            }
+        }
+        return scratch;
     }
 
     /** A snapshot of the live records, in no particular order. */

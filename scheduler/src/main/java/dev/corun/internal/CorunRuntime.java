@@ -47,6 +47,8 @@ public final class CorunRuntime {
     private final AtomicInteger peak = new AtomicInteger();
     private final CoroutineTable table = new CoroutineTable();
     private final List<Run> runs = new CopyOnWriteArrayList<>();
+    /** Used by the monitor thread only. */
+    private final DeadlockCheck deadlocks = new DeadlockCheck(this, table);
     private volatile CoOptions options = CoOptions.defaults();
     private volatile Scheduler scheduler;
     private ThreadFactory threads;
@@ -266,31 +268,23 @@ public final class CorunRuntime {
         return members;
     }
 
-    /** Monitor: declares a deadlock in each run that has been all asleep for the grace period. */
+    /** Monitor: the deadlock check of the active runs, once per tick. */
     void checkDeadlocks(long now) {
-        for (Run run : runs) {
-            if (!run.allAsleep()) {
-                run.suspectSinceNanos = 0;
-            } else if (run.suspectSinceNanos == 0) {
-                run.suspectSinceNanos = now;
-            } else if (now - run.suspectSinceNanos >= Run.DEADLOCK_GRACE_MILLIS * 1_000_000L) {
-                List<Coroutine> members = members(run);
-                if (!members.stream().allMatch(Coroutine::isAsleep)) {
-                    run.suspectSinceNanos = 0; // a wake-up in flight, or a Kotlin coroutine's uncounted child strand may still run
-                } else {
-                    declareDeadlock(run, members);
-                }
-            }
-        }
+        deadlocks.check(runs, now);
     }
 
-    private void declareDeadlock(Run run, List<Coroutine> members) {
-        StringBuilder report = new StringBuilder("all coroutines (count: ").append(members.size())
+    /** Monitor: reports the deadlock of {@code run}, whose members were all found asleep in {@code waits}, and cancels them. */
+    void declareDeadlock(Run run, List<Waiter> waits) {
+        List<Waiter> sorted = new ArrayList<>(waits);
+        sorted.sort(Comparator.comparingLong(w -> w.owner().cid));
+        List<Coroutine> members = new ArrayList<>(sorted.size());
+        StringBuilder report = new StringBuilder("all coroutines (count: ").append(sorted.size())
                 .append(") are asleep - deadlock!");
-        for (Coroutine co : members) {
-            Waiter w = co.waiter;
+        for (Waiter w : sorted) {
+            Coroutine co = w.owner();
+            members.add(co);
             report.append("\n\ncoroutine ").append(co.cid).append(" [").append(co.name()).append("] waiting on ")
-                    .append(w == null ? "?" : w.blocker()).append(':');
+                    .append(w.blocker()).append(':');
             for (StackTraceElement e : co.backTrace()) {
                 report.append("\n\tat ").append(e);
             }

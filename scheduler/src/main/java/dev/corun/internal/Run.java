@@ -1,8 +1,9 @@
 package dev.corun.internal;
 
 import dev.corun.DeadlockException;
+import java.util.ArrayList;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -11,30 +12,32 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>{@code live} counts the run's coroutines that have not finished; a coroutine is counted
  * by whoever starts it, before it can run, and uncounted last thing when it ends, after it
- * has woken its joiners. {@code blocked} counts those parked on a corun primitive with no
- * timeout ({@link Waiter#beginIndefiniteWait}). With the deadlock check on, the monitor
- * declares a deadlock when {@code blocked == live > 0} holds on every look for
- * {@value #DEADLOCK_GRACE_MILLIS} ms and each member is then found in a counted wait.
+ * has woken its joiners. It must be exact (its last decrement ends the run), so it is one
+ * atomic, touched only when a coroutine starts or ends.
  *
- * <p>{@code live} must be exact (its last decrement ends the run), so it is one atomic;
- * {@code blocked} is read by the monitor only, so it is a striped {@link LongAdder}: every
- * indefinite wait and wake-up changes it, and one shared counter bounced between the carriers
- * on every channel hand-off. Its sum is not a snapshot and may be off for a moment while waits
- * begin and end; the grace period and the per-member confirmation absorb that.
+ * <p>Waits are not counted here: a coroutine parked with no timeout on a corun primitive marks
+ * only its own waiter ({@link Waiter#beginIndefiniteWait}), and the monitor's
+ * {@link DeadlockCheck} finds the run's members in the coroutine table when the run looks idle.
+ * The fields the check keeps here are the monitor's own; no coroutine touches them.
  */
 public final class Run {
-    static final long DEADLOCK_GRACE_MILLIS = 100;
-
     private final boolean deadlockChecked;
     private final Thread caller = Thread.currentThread();
     private final AtomicInteger live = new AtomicInteger();
-    private final LongAdder blocked = new LongAdder();
     private final Object failureLock = new Object();
     private Throwable failure;
     private volatile DeadlockException deadlock;
     private volatile boolean done;
-    /** Monitor-owned: when the run was first seen all asleep, 0 if not. */
-    long suspectSinceNanos;
+
+    // ---- owned by the monitor's DeadlockCheck ----
+    /** A member last seen awake: while it is alive and still not asleep, the run is not deadlocked. */
+    Coroutine witness;
+    /** The counted waits found by the walk in progress, or null when the run is not in it. */
+    ArrayList<Waiter> found;
+    /** The waits of the last walk that found every member asleep, or null. */
+    Set<Waiter> suspected;
+    /** When {@link #suspected} was taken. */
+    long suspectedAtNanos;
 
     Run(boolean deadlockChecked) {
         this.deadlockChecked = deadlockChecked;
@@ -55,18 +58,9 @@ public final class Run {
         }
     }
 
-    void blocked() {
-        blocked.increment();
-    }
-
-    void unblocked() {
-        blocked.decrement();
-    }
-
-    /** True when every live coroutine is parked with no timeout. */
-    boolean allAsleep() {
-        int l = live.get();
-        return l > 0 && blocked.sum() >= l && !done;
+    /** Coroutines of the run that have not finished. */
+    int live() {
+        return live.get();
     }
 
     /** Records an uncaught failure: the first is what {@code Co.run} throws, later ones are suppressed into it. */

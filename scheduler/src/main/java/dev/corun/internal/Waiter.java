@@ -21,9 +21,11 @@ import java.lang.invoke.VarHandle;
  * can win.
  *
  * <p>Deadlock accounting: a coroutine of a deadlock-checked run that waits with no timeout
- * calls {@link #beginIndefiniteWait()}, which counts it as blocked in its run; the completer
- * uncounts it <em>before</em> waking it, so a run never looks all-asleep while a wake-up is in
- * flight. Timed waits are never counted: a timer will wake them.
+ * calls {@link #beginIndefiniteWait()}, which marks this wait as counted (its phase) and
+ * publishes it in the coroutine's record ({@code Coroutine.waiter}). Nothing shared is updated:
+ * the monitor's {@link DeadlockCheck} reads those two fields when it walks the run. The claim
+ * ends the counted phase <em>before</em> the waiting side is woken, so a wake-up in flight never
+ * looks asleep. Timed waits are never counted: a timer will wake them.
  */
 public abstract class Waiter {
     private static final int WAITING = 0;
@@ -60,7 +62,6 @@ public abstract class Waiter {
         Run run = owner == null ? null : owner.run;
         if (run != null && !dependsOutsideRun && run.deadlockChecked() && PHASE.compareAndSet(this, WAITING, WAITING_COUNTED)) {
             owner.waiter = this;
-            run.blocked();
         }
     }
 
@@ -74,7 +75,6 @@ public abstract class Waiter {
         if (run != null && !dependsOutsideRun && run.deadlockChecked()) {
             PHASE.set(this, WAITING_COUNTED);
             OWNER_WAITER.setRelease(owner, this); // read by the deadlock check only, which needs no store-load order
-            run.blocked();
         }
     }
 
@@ -154,7 +154,6 @@ public abstract class Waiter {
                 RESULT.setRelease(this, status); // the value is read after the result; no later load depends on this store
                 if (p == WAITING_COUNTED) {
                     OWNER_WAITER.setRelease(owner, null); // before the wake-up: the owner's next wait cannot have begun
-                    owner.run.unblocked();
                 } else if (owner != null && owner.waiter == this) {
                     OWNER_WAITER.setRelease(owner, null);
                 }
@@ -184,7 +183,11 @@ public abstract class Waiter {
         return this;
     }
 
-    /** True while this is an indefinite wait counted as blocked in its run (not yet completed). */
+    /**
+     * True while this is an indefinite wait counted as blocked in its run: from
+     * {@link #beginIndefiniteWait} until the claim. DONE is final, so a wait seen counted on two
+     * looks was counted all the time in between.
+     */
     final boolean isCountedWait() {
         return phase == WAITING_COUNTED;
     }

@@ -2,7 +2,10 @@ package dev.corun.internal;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -45,5 +48,32 @@ class CoroutineTableTest {
         }
         assertTrue(table.snapshot().isEmpty());
         assertNull(table.get(1));
+    }
+
+    /** forEach visits each live record once, grows the scratch array it is given, and leaves it empty. */
+    @Test
+    void forEachVisitsEveryLiveRecordOnceAndKeepsNoneInTheScratch() {
+        CoroutineTable table = new CoroutineTable();
+        List<Coroutine> live = new ArrayList<>();
+        for (long cid = 1; cid <= 5_000; cid++) {
+            Coroutine co = record(cid);
+            table.add(co);
+            if (cid % 3 == 0) {
+                table.remove(co);
+            } else {
+                live.add(co);
+            }
+        }
+        Map<Coroutine, Integer> visits = new IdentityHashMap<>();
+        Coroutine[] scratch = table.forEach(co -> visits.merge(co, 1, Integer::sum), new Coroutine[1]);
+        assertEquals(live.size(), visits.size());
+        for (Coroutine co : live) {
+            assertEquals(1, visits.get(co), "visits of cid " + co.cid);
+        }
+        assertTrue(scratch.length > 1, "grown to the largest stripe");
+        for (Coroutine co : scratch) {
+            assertNull(co);
+        }
+        assertSame(scratch, table.forEach(co -> {}, scratch), "a large enough scratch array is reused");
     }
 }
