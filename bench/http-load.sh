@@ -5,6 +5,7 @@
 #
 #   bench/http-load.sh [SECONDS=10] [CONNECTIONS=64] [THREADS=2] [DELAY_MS=50]
 #   SERVER_OPTS='-Dbench.reactorThreads=1' bench/http-load.sh    extra JVM options for the servers
+#   MODES='seed001' bench/http-load.sh                             a subset of: java kotlin ktor seed001
 #
 # Each server runs in its own JVM (JDK >= 21 as in run.sh, with the add-opens flag); each gets two
 # warm-up runs, 3 s then 10 s, before the measured one. The JIT needs the time (with one 3 s run
@@ -76,13 +77,16 @@ pyport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0))
     echo "== $(date -u '+%F %T') UTC  wrk -t$threads -c$conns -d${secs}s  server options: ${SERVER_OPTS:-none}  $(nproc) cores  load: $(cut -d' ' -f1-3 /proc/loadavg)  java: $("$java" -version 2>&1 | head -n 1)"
 } | tee -a "$out/http-summary.txt"
 
+modes=" ${MODES:-java kotlin ktor seed001} "
 for mode in java kotlin ktor; do
+    [[ "$modes" == *" $mode "* ]] || continue
     port=$(pyport)
     pid=$(start "$mode" "$port")
     load "hello-$mode" "http://127.0.0.1:$port/" "$pid"
     kill "$pid"; wait "$pid" 2>/dev/null || true
 done
 
+[[ "$modes" == *" seed001 "* ]] || exit 0
 up_port=$(pyport); seed_port=$(pyport)
 up_pid=$(start upstream "$up_port" "$delay")
 seed_pid=$(start seed001 "$seed_port" "$up_port")
