@@ -176,7 +176,7 @@ internal class KtorHttpApp(
         var contentType: ContentType? = null
         for ((name, value) in head.headers) {
             when {
-                name.equals(HttpHeaders.ContentType, ignoreCase = true) -> contentType = ContentType.parse(value)
+                name.equals(HttpHeaders.ContentType, ignoreCase = true) -> contentType = contentTypeOf(value)
                 name.equals(HttpHeaders.ContentLength, ignoreCase = true) -> Unit // Ktor sets it from the body
                 name.equals(HttpHeaders.TransferEncoding, ignoreCase = true) -> Unit
                 else -> call.response.headers.append(name, value, safeOnly = false)
@@ -187,7 +187,7 @@ internal class KtorHttpApp(
                 call.respondBytes(head.body, contentType ?: DEFAULT_TYPE, status)
             is ResponseExchange.Streamed ->
                 call.respondBytesWriter(contentType ?: DEFAULT_TYPE, status) {
-                    for (chunk in exchange.chunks) {
+                    for (chunk in head.chunks) {
                         writeFully(chunk)
                         flush()
                     }
@@ -197,6 +197,16 @@ internal class KtorHttpApp(
                 call.respond(LocalPathContent(head.path, contentType ?: ContentType.defaultForFilePath(head.path.toString())))
             }
         }
+    }
+
+    /** The last `Content-Type` value parsed and its parse: handlers mostly send the same one. */
+    @Volatile
+    private var lastContentType: Pair<String, ContentType>? = null
+
+    private fun contentTypeOf(value: String): ContentType {
+        val last = lastContentType
+        if (last != null && last.first == value) return last.second
+        return ContentType.parse(value).also { lastContentType = value to it }
     }
 
     /** The whole body within maxBodySize, or null after answering 413 (the connection then closes). */

@@ -16,18 +16,20 @@ import java.util.concurrent.atomic.AtomicInteger
  * Design: the handler never touches Ktor or Netty objects. It builds a [Head] (status, headers,
  * cookies, and either the whole body, a file, or "streaming follows") and publishes it once
  * through [head], a `CompletableDeferred` the Ktor coroutine awaits without blocking any
- * thread. Streamed chunks go through [chunks], a bounded kotlinx channel (back-pressure: a
- * handler writing faster than the client reads parks when [CHUNK_BUFFER] chunks are queued).
+ * thread. Streamed chunks go through the [Streamed] head's channel, a bounded kotlinx channel
+ * (back-pressure: a handler writing faster than the client reads parks when [CHUNK_BUFFER]
+ * chunks are queued); it is made only for a streamed response, not for every request.
  *
  * Invariants:
  * - [head] is completed exactly once (first `end`/`write`/`sendfile`, or the server's 500, or
  *   the handler returning); status and headers are frozen from then on. The mutable fields are
  *   written only by the handler's coroutine before that, and the completion publishes them
  *   (happens-before) to the Ktor coroutine.
- * - [chunks] is closed exactly once after a streamed head: normally by `end`, with a cause when
+ * - A streamed head's chunk channel is closed exactly once: normally by `end`, with a cause when
  *   the handler failed (the Ktor side aborts the connection, since a 500 can no longer be sent).
- * - When the client goes away the Ktor side calls [abort]: [chunks] is cancelled, so a blocked
- *   or later write returns `false` at once instead of waiting for a reader that is gone.
+ * - When the client goes away the Ktor side calls [abort]: the chunk channel, if any, is
+ *   cancelled, so a blocked or later write returns `false` at once instead of waiting for a
+ *   reader that is gone.
  */
 internal class ResponseExchange {
     sealed interface Head {
@@ -36,11 +38,12 @@ internal class ResponseExchange {
     }
 
     class Full(override val status: Int, override val headers: List<Pair<String, String>>, val body: ByteArray) : Head
-    class Streamed(override val status: Int, override val headers: List<Pair<String, String>>) : Head
+    class Streamed(override val status: Int, override val headers: List<Pair<String, String>>) : Head {
+        val chunks = Channel<ByteArray>(CHUNK_BUFFER)
+    }
     class File(override val status: Int, override val headers: List<Pair<String, String>>, val path: Path) : Head
 
     val head = CompletableDeferred<Head>()
-    val chunks = Channel<ByteArray>(CHUNK_BUFFER)
 
     /**
      * The request is in flight until both its holders are done with it: the Ktor call (once the
@@ -71,6 +74,10 @@ internal class ResponseExchange {
 
     private fun frozenHeaders(): List<Pair<String, String>> = ArrayList(headers)
 
+    /** The chunk channel if the head was published as streamed, else null. */
+    private fun streamedChunks(): Channel<ByteArray>? =
+        if (head.isCompleted) (head.getCompleted() as? Streamed)?.chunks else null
+
     /** Publishes the head as "streamed", if not done yet. False if the response already ended. */
     private fun commitStreamed(): Boolean {
         if (ended.get()) return false
@@ -83,7 +90,7 @@ internal class ResponseExchange {
         if (!commitStreamed()) return false
         if (chunk.isEmpty()) return !aborted
         return try {
-            chunks.send(chunk)
+            streamedChunks()!!.send(chunk)
             true
         } catch (_: ClosedSendChannelException) {
             false
@@ -108,7 +115,7 @@ internal class ResponseExchange {
         endWhole(body)?.let { return it }
         if (head.isCompleted && head.getCompleted() is Streamed && !ended.get()) {
             val ok = body.isEmpty() || write(body)
-            if (ended.compareAndSet(false, true)) chunks.close()
+            if (ended.compareAndSet(false, true)) streamedChunks()!!.close()
             return ok && !aborted
         }
         return false
@@ -123,7 +130,7 @@ internal class ResponseExchange {
     /** The handler's coroutine ended normally: end the response with whatever it holds. */
     fun finishFromHandler() {
         if (ended.compareAndSet(false, true)) {
-            if (!head.complete(Full(status, frozenHeaders(), EMPTY))) chunks.close()
+            if (!head.complete(Full(status, frozenHeaders(), EMPTY))) streamedChunks()?.close()
         }
     }
 
@@ -132,7 +139,7 @@ internal class ResponseExchange {
         if (ended.compareAndSet(false, true)) {
             val body = "Internal Server Error\n".toByteArray()
             if (!head.complete(Full(500, listOf("Content-Type" to "text/plain; charset=utf-8"), body))) {
-                chunks.close(cause)
+                streamedChunks()?.close(cause)
             }
         }
     }
@@ -141,7 +148,7 @@ internal class ResponseExchange {
     fun abort() {
         aborted = true
         head.complete(Full(499, emptyList(), EMPTY))
-        chunks.cancel()
+        streamedChunks()?.cancel()
     }
 
     companion object {
