@@ -123,4 +123,30 @@ class TcpKotlinSpec : FunSpec({
             results.forEach { (i, e) -> e shouldBe (if (i % 2 == 0) TcpError.REFUSED else TcpError.TIMEOUT) }
         }
     }
+
+    test("idle and send timeouts with suspend handlers: a silent client is closed, a send to a non-reader fails") {
+        val closes = CountDownLatch(2)
+        val sent = kotlinx.coroutines.CompletableDeferred<Boolean>()
+        val server = TcpServer("127.0.0.1", 0)
+            .set(TcpServerOptions().idleTimeout(java.time.Duration.ofMillis(300)).sendTimeout(java.time.Duration.ofMillis(300)))
+            .suspending {
+                onReceive { srv, fd, _, _ -> sent.complete(srv.coSend(fd, ByteArray(64 * 1024 * 1024))) }
+                onClose { _, _, _ -> closes.countDown() }
+            }
+            .start()
+        try {
+            java.net.Socket("127.0.0.1", server.port()).use { silent ->
+                silent.soTimeout = 10_000
+                silent.getInputStream().read() shouldBe -1 // closed by the idle timeout
+            }
+            java.net.Socket("127.0.0.1", server.port()).use { nonReader ->
+                nonReader.receiveBufferSize = 4096
+                nonReader.getOutputStream().write("go".encodeToByteArray())
+                kotlinx.coroutines.runBlocking { kotlinx.coroutines.withTimeout(10.seconds) { sent.await() } } shouldBe false
+            }
+            closes.await(10, TimeUnit.SECONDS) shouldBe true
+        } finally {
+            server.shutdown(java.time.Duration.ofSeconds(5))
+        }
+    }
 })
