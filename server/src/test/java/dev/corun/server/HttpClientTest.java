@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -242,6 +243,40 @@ class HttpClientTest {
                 assertTrue(cli.get("/"), cli::getErrMsg);
                 String first = cli.getBody();
                 assertTrue(cli.get("/"), cli::getErrMsg); // the pooled connection is dead by now
+                seen.set(first + cli.getBody());
+            });
+            peer.join(10_000);
+            assertEquals("ab", seen.get());
+        }
+    }
+
+    @Test
+    void aPostIsNotSentOnAConnectionTheServerClosedWhileIdle() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            CountDownLatch firstClosed = new CountDownLatch(1);
+            Thread peer = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    for (String body : new String[] {"a", "b"}) {
+                        try (Socket c = s.accept()) { // one request per connection, then close
+                            c.getInputStream().read(new byte[4096]);
+                            OutputStream out = c.getOutputStream();
+                            out.write(("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + body).getBytes());
+                            out.flush();
+                        }
+                        firstClosed.countDown();
+                    }
+                } catch (Exception ignored) {
+                    // the test asserts the client side
+                }
+            });
+            AtomicReference<String> seen = new AtomicReference<>();
+            Co.run(() -> {
+                HttpClient cli = new HttpClient("127.0.0.1", s.getLocalPort());
+                assertTrue(cli.get("/"), cli::getErrMsg);
+                String first = cli.getBody();
+                firstClosed.await(10, TimeUnit.SECONDS); // the pooled connection is closed by the server now
+                // A POST is never retried (it may have had an effect), so it must not go out on the dead one.
+                assertTrue(cli.post("/", "x"), cli::getErrMsg);
                 seen.set(first + cli.getBody());
             });
             peer.join(10_000);

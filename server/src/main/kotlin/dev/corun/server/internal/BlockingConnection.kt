@@ -10,6 +10,8 @@ import java.io.OutputStream
 import java.net.InetSocketAddress
 import java.net.Socket
 import java.net.SocketTimeoutException
+import java.nio.ByteBuffer
+import java.nio.channels.SocketChannel
 
 /**
  * One keep-alive HTTP connection on a plain JDK socket in blocking mode, for callers that may
@@ -30,7 +32,8 @@ import java.net.SocketTimeoutException
  * read gets the time left as its socket timeout. Writes have no deadline of their own; callers
  * keep request bodies small enough for the socket buffers (`HttpClient.MAX_BLOCKING_BODY`).
  */
-internal class BlockingConnection private constructor(private val socket: Socket) {
+internal class BlockingConnection private constructor(private val channel: SocketChannel) {
+    private val socket: Socket = channel.socket()
     private val output: OutputStream = socket.getOutputStream()
 
     /** Read deadline of the current request, in `System.nanoTime()` terms. */
@@ -51,7 +54,23 @@ internal class BlockingConnection private constructor(private val socket: Socket
     }
 
     fun close() {
-        runCatching { socket.close() }
+        runCatching { channel.close() }
+    }
+
+    /**
+     * True if the idle connection can no longer carry a request: the server closed it (or sent
+     * bytes nobody asked for). One non-blocking read; for requests that must not be retried on a
+     * fresh connection after failing on a stale one.
+     */
+    fun probeClosed(): Boolean = try {
+        channel.configureBlocking(false)
+        try {
+            channel.read(ByteBuffer.allocate(1)) != 0
+        } finally {
+            channel.configureBlocking(true)
+        }
+    } catch (e: IOException) {
+        true
     }
 
     /** The request's timeout passed while waiting for the response. */
@@ -98,13 +117,13 @@ internal class BlockingConnection private constructor(private val socket: Socket
 
         /** Connects with [connectTimeoutMillis]; the failure is the caller's to classify. */
         fun open(host: String, port: Int, connectTimeoutMillis: Long): BlockingConnection {
-            val socket = Socket()
+            val channel = SocketChannel.open()
             try {
-                socket.tcpNoDelay = true
-                socket.connect(InetSocketAddress(host, port), connectTimeoutMillis.coerceIn(1, Int.MAX_VALUE.toLong()).toInt())
-                return BlockingConnection(socket)
+                channel.socket().tcpNoDelay = true
+                channel.socket().connect(InetSocketAddress(host, port), connectTimeoutMillis.coerceIn(1, Int.MAX_VALUE.toLong()).toInt())
+                return BlockingConnection(channel)
             } catch (t: Throwable) {
-                runCatching { socket.close() }
+                runCatching { channel.close() }
                 throw t
             }
         }

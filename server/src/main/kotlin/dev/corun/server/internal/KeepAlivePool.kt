@@ -58,7 +58,8 @@ import java.util.concurrent.atomic.AtomicLong
  * and neither side asked to close; idle connections older than [keepAliveMillis] are closed
  * instead of reused. A request that finds a reused connection dead before any response byte is
  * retried once on a fresh connection if it is a GET or HEAD (the server may have closed it while
- * idle; other methods are not retried, they may have had an effect).
+ * idle; other methods are not retried, they may have had an effect, so they probe an idle
+ * connection before using it instead).
  */
 internal class KeepAlivePool private constructor(
     private val host: String,
@@ -78,6 +79,9 @@ internal class KeepAlivePool private constructor(
         /** Writes the request (head and body) and flushes. */
         abstract suspend fun send(head: ByteArray, body: ByteArray?)
         abstract fun close()
+
+        /** True if the idle connection is known to be unusable; [thorough] may cost a syscall. */
+        open fun looksClosed(thorough: Boolean): Boolean = input.isClosedForRead
     }
 
     private class SocketConn(val socket: Socket, override val input: ByteReadChannel, val output: ByteWriteChannel) : Conn() {
@@ -96,6 +100,9 @@ internal class KeepAlivePool private constructor(
         override val input: ByteReadChannel get() = connection.input
         override suspend fun send(head: ByteArray, body: ByteArray?) = connection.send(head, body)
         override fun close() = connection.close()
+
+        // Nothing reads a blocking connection while it is idle, so only a probe sees the server's close.
+        override fun looksClosed(thorough: Boolean): Boolean = input.isClosedForRead || (thorough && connection.probeClosed())
     }
 
     class RawResponse(val status: Int, val headers: Map<String, String>, val body: ByteArray)
@@ -122,12 +129,13 @@ internal class KeepAlivePool private constructor(
         permits.acquire()
         try {
             val blocking = blockingDeadlineNanos != null
-            var conn: Conn = (if (blocking) takeIdle(idleBlocking) else takeIdle(idle)) ?: open(blocking)
+            val retriable = method == "GET" || method == "HEAD"
+            var conn: Conn = (if (blocking) takeIdle(idleBlocking, !retriable) else takeIdle(idle, !retriable)) ?: open(blocking)
             try {
                 val r = try {
                     exchange(conn, method, target, headers, body, blockingDeadlineNanos)
                 } catch (e: java.io.IOException) {
-                    if (!conn.reused || (method != "GET" && method != "HEAD")) throw e
+                    if (!conn.reused || !retriable) throw e
                     conn.close() // the server closed it while it was idle: a GET once more on a fresh one
                     conn = open(blocking)
                     exchange(conn, method, target, headers, body, blockingDeadlineNanos)
@@ -143,14 +151,16 @@ internal class KeepAlivePool private constructor(
         }
     }
 
-    private fun <C : Conn> takeIdle(list: ArrayDeque<C>): C? = synchronized(list) {
-        val now = System.nanoTime()
+    /**
+     * The most recently used idle connection that is still usable, or null. A request that will
+     * not be retried on a fresh connection ([thorough]) also probes it (outside the lock).
+     */
+    private fun <C : Conn> takeIdle(list: ArrayDeque<C>, thorough: Boolean): C? {
         while (true) {
-            val c = list.pollFirst() ?: return null
-            if (now - c.lastUsed < keepAliveMillis * 1_000_000 && !c.input.isClosedForRead) return c
+            val c = synchronized(list) { list.pollFirst() } ?: return null
+            if (System.nanoTime() - c.lastUsed < keepAliveMillis * 1_000_000 && !c.looksClosed(thorough)) return c
             c.close()
         }
-        @Suppress("UNREACHABLE_CODE") null
     }
 
     private fun giveBack(c: Conn) {
