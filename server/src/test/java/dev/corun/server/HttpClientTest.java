@@ -223,20 +223,7 @@ class HttpClientTest {
     @Test
     void aGetOnAConnectionTheServerClosedWhileIdleIsRetriedOnAFreshOne() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread peer = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    for (String body : new String[] {"a", "b"}) {
-                        try (Socket c = s.accept()) { // one request per connection, then close
-                            c.getInputStream().read(new byte[4096]);
-                            OutputStream out = c.getOutputStream();
-                            out.write(("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + body).getBytes());
-                            out.flush();
-                        }
-                    }
-                } catch (Exception ignored) {
-                    // the test asserts the client side
-                }
-            });
+            Thread peer = answerOncePerConnection(s, new CountDownLatch(1));
             AtomicReference<String> seen = new AtomicReference<>();
             Co.run(() -> {
                 HttpClient cli = new HttpClient("127.0.0.1", s.getLocalPort());
@@ -254,21 +241,7 @@ class HttpClientTest {
     void aPostIsNotSentOnAConnectionTheServerClosedWhileIdle() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             CountDownLatch firstClosed = new CountDownLatch(1);
-            Thread peer = Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    for (String body : new String[] {"a", "b"}) {
-                        try (Socket c = s.accept()) { // one request per connection, then close
-                            c.getInputStream().read(new byte[4096]);
-                            OutputStream out = c.getOutputStream();
-                            out.write(("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + body).getBytes());
-                            out.flush();
-                        }
-                        firstClosed.countDown();
-                    }
-                } catch (Exception ignored) {
-                    // the test asserts the client side
-                }
-            });
+            Thread peer = answerOncePerConnection(s, firstClosed);
             AtomicReference<String> seen = new AtomicReference<>();
             Co.run(() -> {
                 HttpClient cli = new HttpClient("127.0.0.1", s.getLocalPort());
@@ -282,5 +255,28 @@ class HttpClientTest {
             peer.join(10_000);
             assertEquals("ab", seen.get());
         }
+    }
+
+    /**
+     * A peer that answers one request on each of two connections ("a", then "b") and closes each
+     * after its answer, like a server closing idle keep-alive connections; {@code firstClosed}
+     * opens once the first connection is closed.
+     */
+    private static Thread answerOncePerConnection(ServerSocket s, CountDownLatch firstClosed) {
+        return Thread.ofPlatform().daemon().start(() -> {
+            try {
+                for (String body : new String[] {"a", "b"}) {
+                    try (Socket c = s.accept()) {
+                        c.getInputStream().read(new byte[4096]);
+                        OutputStream out = c.getOutputStream();
+                        out.write(("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + body).getBytes());
+                        out.flush();
+                    }
+                    firstClosed.countDown();
+                }
+            } catch (Exception ignored) {
+                // the test asserts the client side
+            }
+        });
     }
 }

@@ -66,7 +66,6 @@ public final class Connection implements Runnable {
     /** {@code System.nanoTime()} when the piece being written started (odd: never 0), or 0 when no write is in progress. */
     private volatile long pieceStartedNanos;
     private volatile boolean closed;
-    private volatile boolean idleClosed;
     /** Released by each handler of this connection when it ends; the reader waits on it. */
     public final java.util.concurrent.Semaphore handlerDone = new java.util.concurrent.Semaphore(0);
 
@@ -111,8 +110,7 @@ public final class Connection implements Runnable {
             try {
                 n = in.read(buf);
             } catch (SocketTimeoutException e) {
-                idleClosed = true; // the close event follows
-                return;
+                return; // silent for the idle timeout: the close event follows
             } catch (IOException e) {
                 return; // reset by the peer, or closed by the server: the close event follows
             }
@@ -177,11 +175,6 @@ public final class Connection implements Runnable {
     public boolean writeStalledSince(long nanos) {
         long started = pieceStartedNanos;
         return started != 0 && started - nanos < 0;
-    }
-
-    /** True if the connection was closed because the peer sent nothing within the idle timeout. */
-    public boolean closedForIdleness() {
-        return idleClosed;
     }
 
     /** Closes the socket; the reader then delivers the close event. Idempotent. */
