@@ -11,6 +11,7 @@ import io.kotest.matchers.string.shouldContain
 import kotlinx.coroutines.CompletableDeferred
 import java.util.Collections
 import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicInteger
 import java.util.concurrent.atomic.AtomicLong
 import kotlin.time.Duration.Companion.milliseconds
 
@@ -59,6 +60,22 @@ class CorunBasicsSpec : FunSpec({
             }
         }
         done.get() shouldBe true
+    }
+
+    test("corun waits for every go of a spawning loop, across its suspensions, though the block returns first") {
+        val ended = AtomicInteger()
+        val before = Co.stats().coroutineNum()
+        corunBounded {
+            repeat(1_000) { i ->
+                go {
+                    if (i % 7 == 0) coSleep(30.milliseconds) else coYield()
+                    ended.incrementAndGet()
+                }
+                if (i % 150 == 149) coYield()
+            }
+        }
+        ended.get() shouldBe 1_000
+        Co.stats().coroutineNum() shouldBe before
     }
 
     test("outside any coroutine Co.getCid() and Co.getPcid() are -1") {

@@ -72,6 +72,19 @@ class DeadlockSpec : FunSpec({
         e.message!! shouldStartWith "all coroutines (count: 3) are asleep - deadlock!"
     }
 
+    test("a deadlock among coroutines started by one loop is reported with their exact count") {
+        // Many members in one report: each is found in its wait and counted once.
+        val e = shouldThrow<DeadlockException> {
+            corunBounded(10.seconds) {
+                val main = Co.getCid()
+                val first = go { coJoin(longArrayOf(main)) }
+                repeat(99) { go { coJoin(longArrayOf(main)) } }
+                coJoin(longArrayOf(first.cid))
+            }
+        }
+        e.message!! shouldStartWith "all coroutines (count: 101) are asleep - deadlock!"
+    }
+
     test("no deadlock when the run coJoins, with no timeout, a coroutine outside the run that is still working") {
         // a coroutine started from a plain thread belongs to no run; it is alive and will end
         val outsider = GlobalScope.go(name = "outside-any-run") { coSleep(400.milliseconds) }
