@@ -63,7 +63,7 @@ public fun <T> corun(block: suspend CoroutineScope.() -> T): T {
  */
 public fun CoroutineScope.go(name: String? = null, block: suspend CoroutineScope.() -> Unit): CoJob {
     val parent = coroutineContext[KotlinCoroutine] ?: dev.corun.internal.Coroutine.current()
-    val co = startGo(CorunRuntime.get().newKotlin(parent, name), block)
+    val co = startGo(CorunRuntime.get().newKotlin(parent, name), block = block)
     return CoJob(co.record.cid(), co)
 }
 

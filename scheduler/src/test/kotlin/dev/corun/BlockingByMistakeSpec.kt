@@ -24,6 +24,21 @@ class BlockingByMistakeSpec : FunSpec({
         }
     }
 
+    test("a thread marked as one that must not block (a server's event loop) refuses the blocking forms; others still block") {
+        val marked = java.util.concurrent.CompletableFuture<String?>()
+        Thread.ofPlatform().start {
+            dev.corun.internal.Blocking.forbidOnThisThread("serves many connections")
+            marked.complete(runCatching { Co.sleep(Duration.ofSeconds(30)) }.exceptionOrNull()?.message)
+        }
+        val message = marked.get()!!
+        message shouldContain "Co.sleep() would block thread"
+        message shouldContain "which serves many connections"
+        message shouldContain "coSleep()"
+        val plain = java.util.concurrent.CompletableFuture<Throwable?>()
+        Thread.ofPlatform().start { plain.complete(runCatching { Co.sleep(Duration.ofMillis(1)) }.exceptionOrNull()) }
+        plain.get() shouldBe null
+    }
+
     test("Co.join inside a Kotlin coroutine fails at once, naming coJoin()") {
         corunBounded {
             val gate = CompletableDeferred<Unit>()

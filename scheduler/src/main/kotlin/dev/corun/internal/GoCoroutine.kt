@@ -139,15 +139,21 @@ public open class GoCoroutine<T>(
 
 /**
  * Starts [block] as the go-coroutine of [record] on the corun scheduler: binds the record (so
- * `Co.exists`, `list` and `cancel` see it) and spawns it. `go { }` and the servers' Kotlin
- * handlers start their coroutines here.
+ * `Co.exists`, `list` and `cancel` see it) and spawns it. With [undispatched], the first run
+ * happens at once on the calling thread, up to the block's first suspension (kotlinx's
+ * `CoroutineStart.UNDISPATCHED`); it resumes on the scheduler after. `go { }` and the servers'
+ * Kotlin handlers start their coroutines here.
  */
-public fun startGo(record: KotlinCoroutine, block: suspend CoroutineScope.() -> Unit): GoCoroutine<Unit> {
+public fun startGo(
+    record: KotlinCoroutine,
+    undispatched: Boolean = false,
+    block: suspend CoroutineScope.() -> Unit,
+): GoCoroutine<Unit> {
     val rt = CorunRuntime.get()
     val scheduler = rt.scheduler()
     val co = GoCoroutine<Unit>(record, scheduler)
     rt.bindKotlin(record, co)
-    co.spawn(scheduler, block)
+    if (undispatched) FirstRun(block.createCoroutineUnintercepted(co, co)).run() else co.spawn(scheduler, block)
     return co
 }
 

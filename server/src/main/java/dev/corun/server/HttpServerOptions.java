@@ -32,11 +32,24 @@ import java.util.Objects;
  * </table>
  *
  * <p>{@code reactorThreads} (Swoole's {@code reactor_num}) is how many Netty event-loop threads
- * read, parse and write connections. Handlers never run on them (they run as coroutines on the
- * corun carriers, one per processor), so the default, {@link #defaultReactorThreads()}, is half
- * the processors, at least one: fewer than Ktor's own default (processors / 2 + 1). On 2
+ * read, parse and write connections. Java handlers never run on them (they run as coroutines on
+ * the corun carriers, one per processor), so the default, {@link #defaultReactorThreads()}, is
+ * half the processors, at least one: fewer than Ktor's own default (processors / 2 + 1). On 2
  * cores, 1 reactor thread served the seed 001 load 5 % faster than 2, and hello world at the
  * same rate with 10 % less CPU per request ({@code bench/http-load.sh}).
+ *
+ * <p>{@code startKotlinHandlersOnReactor} (default true): a Kotlin handler starts on the reactor
+ * thread that read its request and runs there up to its first suspension, as kotlinx's
+ * {@code CoroutineStart.UNDISPATCHED} start does; every resumption after that runs on the corun
+ * carriers. It is a corun coroutine all along (its own id, {@code Co.getContext()},
+ * cancellation when the client leaves). A handler that answers before it suspends then costs no
+ * thread switch, as a raw Ktor handler does (hello world: 12 instead of 19 us of CPU per
+ * request). The price: until its first suspension the handler holds up the other connections of
+ * that reactor thread, so it must not block or compute long there. corun's own blocking forms
+ * ({@code Channel.pop()}, {@code Co.sleep()}, ...) fail there as they do on a carrier; for a
+ * handler that computes first, call {@code coYield()} at its start, or set this option to false
+ * to start every Kotlin handler on the carriers. Java handlers are virtual threads and always
+ * start on the carriers.
  *
  * <p>Not thread-safe; set options before {@link HttpServer#start()}.
  */
@@ -49,6 +62,7 @@ public final class HttpServerOptions {
     private Duration responseWriteTimeout = Duration.ofSeconds(10);
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private int reactorThreads;
+    private boolean startKotlinHandlersOnReactor = true;
 
     /** Longest request line (method, target, version) in bytes. */
     public HttpServerOptions maxInitialLineLength(int bytes) {
@@ -104,6 +118,15 @@ public final class HttpServerOptions {
         return this;
     }
 
+    /**
+     * Whether a Kotlin handler runs on the reactor thread up to its first suspension (true, the
+     * default) or starts on the corun carriers (false); see the class comment for the trade-off.
+     */
+    public HttpServerOptions startKotlinHandlersOnReactor(boolean onReactor) {
+        this.startKotlinHandlersOnReactor = onReactor;
+        return this;
+    }
+
     public int maxInitialLineLength() { return maxInitialLineLength; }
     public int maxHeaderSize() { return maxHeaderSize; }
     public int maxHeaderCount() { return maxHeaderCount; }
@@ -112,6 +135,7 @@ public final class HttpServerOptions {
     public Duration responseWriteTimeout() { return responseWriteTimeout; }
     public Duration shutdownTimeout() { return shutdownTimeout; }
     public int reactorThreads() { return reactorThreads; }
+    public boolean startKotlinHandlersOnReactor() { return startKotlinHandlersOnReactor; }
 
     /** The reactor threads of a server that sets none: half the processors, at least one. */
     public static int defaultReactorThreads() {
@@ -129,6 +153,7 @@ public final class HttpServerOptions {
         o.responseWriteTimeout = responseWriteTimeout;
         o.shutdownTimeout = shutdownTimeout;
         o.reactorThreads = reactorThreads;
+        o.startKotlinHandlersOnReactor = startKotlinHandlersOnReactor;
         return o;
     }
 

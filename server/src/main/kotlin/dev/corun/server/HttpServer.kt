@@ -88,7 +88,16 @@ public class HttpServer(private val host: String, private val port: Int) {
     public fun onRequest(handler: suspend (HttpRequest, HttpResponse) -> Unit): HttpServer =
         register("request", Route.Kotlin(handler))
 
-    /** Kotlin: a suspend handler for [event] (`"request"` or a path), run as a Kotlin coroutine on corun. */
+    /**
+     * Kotlin: a suspend handler for [event] (`"request"` or a path), run as a Kotlin coroutine on
+     * corun. It starts on the reactor thread that read the request and runs there up to its first
+     * suspension, then on the carriers: do not block or compute long before suspending, or set
+     * [HttpServerOptions.startKotlinHandlersOnReactor] to false.
+     *
+     * ```
+     * server.on("/hello") { req, resp -> resp.coEnd("hello ${req.get("name")}") }
+     * ```
+     */
     @JvmSynthetic
     public fun on(event: String, handler: suspend (HttpRequest, HttpResponse) -> Unit): HttpServer =
         register(event, Route.Kotlin(handler))

@@ -4,10 +4,13 @@ import dev.corun.Co
 import dev.corun.Status
 import dev.corun.ExitException
 import dev.corun.coSleep
+import dev.corun.coYield
 import io.kotest.assertions.throwables.shouldThrow
+import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.core.test.config.DefaultTestConfig
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.string.shouldStartWith
 import java.net.URI
 import java.net.http.HttpClient as JdkClient
@@ -72,20 +75,59 @@ class HttpServerSpec : FunSpec({
         }
     }
 
-    test("the blocking response forms refuse a Kotlin coroutine and name the suspend form") {
-        val seen = CompletableFuture<String>()
-        val server = HttpServer("127.0.0.1", 0)
-            .onRequest { _, resp ->
-                resp.coWrite("a")
-                seen.complete(runCatching { resp.write("b") }.exceptionOrNull()?.message ?: "no error")
-                resp.coEnd()
+    test("the blocking response forms refuse a Kotlin handler, on the reactor or on a carrier, and name the suspend form") {
+        for (onReactor in listOf(true, false)) {
+            val seen = CompletableFuture<String>()
+            val server = HttpServer("127.0.0.1", 0)
+                .set(HttpServerOptions().startKotlinHandlersOnReactor(onReactor))
+                .onRequest { _, resp ->
+                    resp.coWrite("a")
+                    seen.complete(runCatching { resp.write("b") }.exceptionOrNull()?.message ?: "no error")
+                    resp.coEnd()
+                }
+                .start()
+            try {
+                get(server.port(), "/").body() shouldBe "a"
+                val message = seen.get(10, TimeUnit.SECONDS)
+                if (onReactor) {
+                    message shouldStartWith "HttpResponse.write() would block thread"
+                    message shouldContain "startKotlinHandlersOnReactor"
+                } else {
+                    message shouldStartWith "HttpResponse.write() would block carrier thread"
+                }
+                message shouldContain "call the suspend form coWrite() instead"
+            } finally {
+                server.shutdown()
             }
-            .start()
-        try {
-            get(server.port(), "/").body() shouldBe "a"
-            seen.get(10, TimeUnit.SECONDS) shouldStartWith "HttpResponse.write() would block carrier thread"
-        } finally {
-            server.shutdown()
+        }
+    }
+
+    test("a Kotlin handler runs on the reactor up to its first suspension, then on the carriers; with the option off it starts on them") {
+        for (onReactor in listOf(true, false)) {
+            val threads = CompletableFuture<List<String>>()
+            val server = HttpServer("127.0.0.1", 0)
+                .set(HttpServerOptions().startKotlinHandlersOnReactor(onReactor))
+                .onRequest { _, resp ->
+                    val before = Thread.currentThread().name
+                    val cid = Co.getCid()
+                    Co.getContext().put("who", "handler $cid")
+                    coYield()
+                    threads.complete(listOf(before, Thread.currentThread().name))
+                    resp.coEnd("${Co.getCid() == cid} ${Co.getContext().get("who") == "handler $cid"}")
+                }
+                .start()
+            try {
+                get(server.port(), "/").body() shouldBe "true true"
+                val (before, after) = threads.get(10, TimeUnit.SECONDS)
+                withClue("onReactor=$onReactor, before the first suspension: $before") {
+                    before.contains("-carrier-") shouldBe !onReactor
+                }
+                withClue("onReactor=$onReactor, after it: $after") {
+                    after shouldContain "-carrier-"
+                }
+            } finally {
+                server.shutdown()
+            }
         }
     }
 

@@ -47,16 +47,17 @@ public object HandlerCoroutines {
 
     /**
      * Starts [block] as a Kotlin coroutine of its own on the corun dispatcher, a child of
-     * [parent] (null: none), and returns its id at once; the caller does not wait for it. The
-     * block handles its own failures: what escapes it is reported as an uncaught coroutine
-     * failure with its id.
+     * [parent] (null: none), and returns its id; the caller does not wait for it to end. With
+     * [undispatched], the block first runs on the calling thread up to its first suspension
+     * (`CoroutineStart.UNDISPATCHED`), and the id is returned after that. The block handles its
+     * own failures: what escapes it is reported as an uncaught coroutine failure with its id.
      *
      * @throws IllegalStateException past `CoOptions.maxCoroutines`: the server should report the call
      */
-    public fun goKotlin(parent: Coroutine?, name: String, block: suspend CoroutineScope.() -> Unit): Long {
+    public fun goKotlin(parent: Coroutine?, name: String, undispatched: Boolean = false, block: suspend CoroutineScope.() -> Unit): Long {
         val record = CorunRuntime.get().newKotlin(parent, name)
         record.markServerHandler()
-        startGo(record, block)
+        startGo(record, undispatched, block)
         return record.cid()
     }
 }

@@ -3,6 +3,7 @@ package dev.corun.server.internal
 import dev.corun.Co
 import dev.corun.CoRunnable
 import dev.corun.ExitException
+import dev.corun.internal.Blocking
 import dev.corun.server.HttpHandler
 import dev.corun.server.HttpRequest
 import dev.corun.server.HttpResponse
@@ -48,8 +49,10 @@ internal sealed interface Route {
  *
  * The Ktor call coroutine (on Ktor's call event loop) only ever suspends: it awaits the exchange's
  * head and drains its chunk channel, so no Netty thread is blocked while a handler parks. It
- * does not wait for the handler to end: a request costs one hop onto a corun carrier and one
- * back. When Ktor cancels the call (the client went away; `HttpRequestLifecycle` with
+ * does not wait for the handler to end: a Java handler costs one hop onto a corun carrier and
+ * one back. A Kotlin handler starts on the event loop by default and runs there up to its first
+ * suspension ([HttpServerOptions.startKotlinHandlersOnReactor]), so one that answers before it
+ * suspends costs no hop: the call coroutine finds the head already published. When Ktor cancels the call (the client went away; `HttpRequestLifecycle` with
  * `cancelCallOnClose`) before the response is written, the exchange is aborted and the
  * handler's coroutine cancelled (`Co.cancel`). A request counts as in flight (for graceful
  * shutdown) until both the call and the handler are done with it.
@@ -139,7 +142,7 @@ internal class KtorHttpApp(
                 }
             }) { failure -> handlerFailed(request, exchange, failure) }
 
-            is Route.Kotlin -> HandlerCoroutines.goKotlin(null, name) {
+            is Route.Kotlin -> HandlerCoroutines.goKotlin(null, name, undispatched = onReactor()) {
                 try {
                     route.handler(request, response)
                     exchange.finishFromHandler()
@@ -152,6 +155,17 @@ internal class KtorHttpApp(
                 }
             }
         }
+    }
+
+    /**
+     * Whether a Kotlin handler starts here, on the reactor thread, up to its first suspension
+     * ([HttpServerOptions.startKotlinHandlersOnReactor]); if so the thread refuses corun's
+     * blocking forms from now on, as a carrier does.
+     */
+    private fun onReactor(): Boolean {
+        if (!options.startKotlinHandlersOnReactor()) return false
+        Blocking.forbidOnThisThread(REACTOR_NO_BLOCKING)
+        return true
     }
 
     private fun requestDone() {
@@ -264,5 +278,8 @@ internal class KtorHttpApp(
 
     companion object {
         val DEFAULT_TYPE: ContentType = ContentType.Text.Html.withParameter("charset", "utf-8")
+
+        const val REACTOR_NO_BLOCKING = "runs Kotlin HTTP handlers up to their first suspension and serves many " +
+            "connections (HttpServerOptions.startKotlinHandlersOnReactor; set it false to start them on the carriers)"
     }
 }
