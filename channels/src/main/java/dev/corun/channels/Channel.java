@@ -49,10 +49,11 @@ import java.util.function.Function;
  *
  * <h2>Implementation</h2>
  * A short critical section under the channel's lock (a spin lock, not the monitor: see
- * {@link #lock()}) decides every operation, as Go's {@code chan} does: a ring buffer, a queue of parked receivers and one of parked senders
- * (Swoole's consumer and producer queues). Invariants: receivers wait only while nothing is
- * buffered, senders only while the buffer is full (a rendezvous channel's buffer is always
- * full); a waiter leaves its queue when claimed, or by its own side after a timeout or cancel.
+ * {@link #lock()}) decides every operation, as Go's {@code chan} does: a ring buffer, a queue
+ * of parked receivers and one of parked senders (Swoole's consumer and producer queues).
+ * Invariants: receivers wait only while nothing is buffered, senders only while the buffer is
+ * full (a rendezvous channel's buffer is always full); a waiter leaves its queue when claimed,
+ * or by its own side after a timeout or cancel.
  * A waiter is claimed under the lock (its element handed over atomically with the claim)
  * and woken after the lock is released, so no resumed coroutine runs inside it. Waits count
  * for the deadlock check only while the channel is used inside the run that made it
@@ -81,7 +82,7 @@ public class Channel<T> {
     private boolean closed;
     private final RunScope scope = new RunScope();
     /** 1 while held: see {@link #lock()}. */
-    @SuppressWarnings("unused") private volatile int locked;
+    private volatile int locked;
 
     /**
      * @param capacity 0 for a rendezvous channel, otherwise how many elements it buffers.
