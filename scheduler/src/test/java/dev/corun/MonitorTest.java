@@ -52,6 +52,41 @@ class MonitorTest {
                 "the deadlocked coroutines are cancelled and end");
     }
 
+    /**
+     * The main coroutine starts its children in a loop, so most of them are counted ahead in a
+     * batch and it still holds unused credits when it waits: the report must still come, with
+     * every member and no credit counted as one.
+     */
+    @Test
+    void aDeadlockAmongCoroutinesStartedByALoopIsReportedWithTheirExactCount() {
+        DeadlockException e = assertThrows(DeadlockException.class, () -> Co.run(() -> {
+            long main = Co.getCid();
+            long first = Co.go(() -> Co.join(main));
+            for (int i = 0; i < 99; i++) {
+                Co.go(() -> Co.join(main));
+            }
+            Co.join(first);
+        }));
+        assertTrue(e.getMessage().startsWith("all coroutines (count: 101) are asleep - deadlock!"), e.getMessage());
+        assertEquals(101, e.getCount());
+    }
+
+    /** Credits given back as the spawner ends: the run ends with its last child, not before, not never. */
+    @Test
+    void aRunWhoseMainStartedALoopOfChildrenEndsWhenTheLastChildEnds() {
+        java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+        Co.run(() -> {
+            for (int i = 0; i < 1_000; i++) {
+                int n = i;
+                Co.go(() -> {
+                    Co.sleep(Duration.ofMillis(n % 3 == 0 ? 30 : 0));
+                    ended.incrementAndGet();
+                });
+            }
+        });
+        assertEquals(1_000, ended.get());
+    }
+
     @Test
     void aCoroutineSleepingOnATimerIsNotADeadlock() {
         AtomicBoolean slept = new AtomicBoolean();

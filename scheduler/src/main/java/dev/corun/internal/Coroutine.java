@@ -169,8 +169,18 @@ public abstract class Coroutine {
             }
         }
         if (run != null) {
+            returnStartCredits();
             run.exited();
         }
+    }
+
+    /** Starts of children counted ahead in its run and not used: {@link JavaCoroutine#countStart}. */
+    int startCredits() {
+        return 0;
+    }
+
+    /** Uncounts from its run what {@link #startCredits} holds; called once, as it ends. */
+    void returnStartCredits() {
     }
 
     private Throwable runDefers(Throwable failure) {

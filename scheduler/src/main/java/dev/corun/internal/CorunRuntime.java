@@ -92,7 +92,8 @@ public final class CorunRuntime {
 
     /** Starts a Java coroutine, a child of the calling coroutine (if any): a virtual thread on the scheduler. */
     public long go(String name, CoRunnable body) {
-        return go(Coroutine.current(), name, body);
+        Coroutine parent = Coroutine.current();
+        return go(parent, parent instanceof JavaCoroutine caller ? caller : null, name, body);
     }
 
     /**
@@ -101,9 +102,14 @@ public final class CorunRuntime {
      * It joins the parent's run while the parent is alive, and stands alone once it has ended.
      */
     public long go(Coroutine parent, String name, CoRunnable body) {
+        return go(parent, null, name, body);
+    }
+
+    /** {@code spawner}: the parent when it is the Java coroutine calling, which may count the start from its credits. */
+    private long go(Coroutine parent, JavaCoroutine spawner, String name, CoRunnable body) {
         Scheduler s = scheduler();
         Run parentRun = parent == null || parent.isDone() ? null : parent.run;
-        JavaCoroutine co = newRecord(parent, parentRun,
+        JavaCoroutine co = newRecord(parent, parentRun, spawner,
                 (cid, pcid, run) -> new JavaCoroutine(cid, pcid, run, body));
         Thread t = threads.newThread(co);
         t.setUncaughtExceptionHandler(co);
@@ -124,7 +130,7 @@ public final class CorunRuntime {
      */
     public KotlinCoroutine newKotlin(Coroutine parent, String name) {
         scheduler();
-        KotlinCoroutine co = newRecord(parent, parent == null || parent.isDone() ? null : parent.run, KotlinCoroutine::new);
+        KotlinCoroutine co = newRecord(parent, parent == null || parent.isDone() ? null : parent.run, null, KotlinCoroutine::new);
         if (name != null) {
             co.name(name);
         }
@@ -142,7 +148,7 @@ public final class CorunRuntime {
         C create(long cid, long pcid, Run run);
     }
 
-    private <C extends Coroutine> C newRecord(Coroutine parent, Run run, RecordFactory<C> kind) {
+    private <C extends Coroutine> C newRecord(Coroutine parent, Run run, JavaCoroutine spawner, RecordFactory<C> kind) {
         int max = options.maxCoroutines();
         long cid = lastCid.incrementAndGet();
         long seen = endedSeen.getOpaque();
@@ -163,7 +169,11 @@ public final class CorunRuntime {
             }
         }
         if (run != null) {
-            run.started();
+            if (spawner != null) {
+                spawner.countStart(); // the parent itself, in the same run: counted from its credits
+            } else {
+                run.started();
+            }
         }
         return kind.create(cid, parent == null ? -1 : parent.cid, run);
     }
@@ -219,7 +229,7 @@ public final class CorunRuntime {
     /** A run whose main coroutine cannot start (the coroutine limit) is dropped before the error propagates. */
     private <C extends Coroutine> C newMainRecord(Run run, RecordFactory<C> kind) {
         try {
-            return newRecord(null, run, kind);
+            return newRecord(null, run, null, kind);
         } catch (RuntimeException e) {
             runs.remove(run);
             throw e;

@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  *   <li><b>Walk.</b> A run whose witness has ended or gone to sleep looks idle. One walk over
  *       the coroutine table serves every such run: it finds a new witness, or else the counted
  *       waits of all the run's members. A walk that finds fewer or more members than the run
- *       counts live (one is starting or ending) treats the run as busy.</li>
+ *       counts live (one is starting or ending; the start credits the members hold are added,
+ *       see {@link Run}) treats the run as busy.</li>
  *   <li><b>Suspect.</b> A run whose members were all found in counted waits is suspected, with
  *       the set of those waits. A walk is not a snapshot: one member may be woken after it was
  *       read asleep and before another is read. But a waiter's counted phase never comes back
@@ -115,6 +116,7 @@ final class DeadlockCheck {
         Waiter w = co.waiter;
         if (w != null && w.isCountedWait()) {
             run.found.add(w); // co.waiter is only ever set by its owner's waits: w.owner() == co
+            run.foundCredits += co.startCredits(); // written by co before it published w
         } else {
             run.witness = co;
         }
@@ -122,8 +124,10 @@ final class DeadlockCheck {
 
     private void decide(Run run, long walkStart, long walkEnd) {
         List<Waiter> waits = run.found;
+        int credits = run.foundCredits;
         run.found = null;
-        if (run.witness != null || waits.isEmpty() || waits.size() != run.live()) {
+        run.foundCredits = 0;
+        if (run.witness != null || waits.isEmpty() || waits.size() + credits != run.live()) {
             run.suspected = null;
             return;
         }

@@ -12,8 +12,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>{@code live} counts the run's coroutines that have not finished; a coroutine is counted
  * by whoever starts it, before it can run, and uncounted last thing when it ends, after it
- * has woken its joiners. It must be exact (its last decrement ends the run), so it is one
- * atomic, touched only when a coroutine starts or ends.
+ * has woken its joiners. Its last decrement ends the run, so it is one atomic, touched only
+ * when a coroutine starts or ends. It may count ahead, never behind: a Java coroutine starting
+ * children in a loop counts them in batches and keeps the unused part as credits until it ends
+ * ({@link JavaCoroutine#countStart}). The run cannot end while that coroutine lives anyway, and
+ * the deadlock check adds the credits of the members it finds to what it compares with this.
  *
  * <p>Waits are not counted here: a coroutine parked with no timeout on a corun primitive marks
  * only its own waiter ({@link Waiter#beginIndefiniteWait}), and the monitor's
@@ -34,6 +37,8 @@ public final class Run {
     Coroutine witness;
     /** The counted waits found by the walk in progress, or null when the run is not in it. */
     ArrayList<Waiter> found;
+    /** The start credits held by the members found asleep by the walk in progress. */
+    int foundCredits;
     /** The waits of the last walk that found every member asleep, or null. */
     Set<Waiter> suspected;
     /** When {@link #suspected} was taken. */
@@ -51,8 +56,18 @@ public final class Run {
         live.incrementAndGet();
     }
 
+    /** Counts {@code n} coroutines ahead of their start. */
+    void startedAhead(int n) {
+        live.addAndGet(n);
+    }
+
     void exited() {
-        if (live.decrementAndGet() == 0) {
+        uncount(1);
+    }
+
+    /** Uncounts {@code n} coroutines: ended ones, or ones counted ahead and never started. */
+    void uncount(int n) {
+        if (live.addAndGet(-n) == 0) {
             done = true;
             LockSupport.unpark(caller);
         }
