@@ -93,7 +93,7 @@ public final class CorunRuntime {
     /** Starts a Java coroutine, a child of the calling coroutine (if any): a virtual thread on the scheduler. */
     public long go(String name, CoRunnable body) {
         Coroutine parent = Coroutine.current();
-        return go(parent, parent instanceof JavaCoroutine caller ? caller : null, name, body);
+        return go(parent, parent instanceof JavaCoroutine caller ? caller : null, name, body, false);
     }
 
     /**
@@ -102,11 +102,20 @@ public final class CorunRuntime {
      * It joins the parent's run while the parent is alive, and stands alone once it has ended.
      */
     public long go(Coroutine parent, String name, CoRunnable body) {
-        return go(parent, null, name, body);
+        return go(parent, null, name, body, false);
+    }
+
+    /**
+     * {@link #go(Coroutine, String, CoRunnable)} with the coroutine's first run on the calling
+     * thread, up to its first park or yield, when that is a platform thread other than a carrier
+     * (a server's reactor); see {@link Scheduler#spawnHere}.
+     */
+    public long goHere(Coroutine parent, String name, CoRunnable body) {
+        return go(parent, null, name, body, true);
     }
 
     /** {@code spawner}: the parent when it is the Java coroutine calling, which may count the start from its credits. */
-    private long go(Coroutine parent, JavaCoroutine spawner, String name, CoRunnable body) {
+    private long go(Coroutine parent, JavaCoroutine spawner, String name, CoRunnable body, boolean here) {
         Scheduler s = scheduler();
         Run parentRun = parent == null || parent.isDone() ? null : parent.run;
         JavaCoroutine co = newRecord(parent, parentRun, spawner,
@@ -119,7 +128,11 @@ public final class CorunRuntime {
         }
         co.bind(t);
         register(co);
-        s.spawn(t);
+        if (here) {
+            s.spawnHere(t);
+        } else {
+            s.spawn(t);
+        }
         return co.cid;
     }
 

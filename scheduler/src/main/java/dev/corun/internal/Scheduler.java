@@ -47,6 +47,9 @@ import kotlinx.coroutines.CoroutineDispatcher;
  * retires after being idle for a while.
  */
 public final class Scheduler extends CoroutineDispatcher implements Executor {
+    /** TRUE on a thread inside {@link #spawnHere}, until the virtual thread's first run is taken. */
+    private static final ThreadLocal<Boolean> RUN_HERE = new ThreadLocal<>();
+
     /** Queued tasks on its carrier past which a spawning Java coroutine yields (see {@link #spawn(Thread)}). */
     static final int SPAWN_BACKLOG = RunQueue.CAPACITY / 2;
 
@@ -89,7 +92,12 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
     public void execute(Runnable task) {
         Carrier c = currentCarrier();
         if (c == null) {
-            inject(task);
+            if (RUN_HERE.get() == Boolean.TRUE && !Thread.currentThread().isVirtual()) {
+                RUN_HERE.set(Boolean.FALSE); // only the start: a later resubmission goes to the carriers
+                task.run();
+            } else {
+                inject(task);
+            }
         } else if (c.spawning) {
             c.pushLocal(task);
         } else if (task == c.currentTask) {
@@ -178,6 +186,26 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
         }
         if (c.queue.size() >= SPAWN_BACKLOG && Thread.currentThread().isVirtual()) {
             Thread.yield();
+        }
+    }
+
+    /**
+     * Starts a Java coroutine's virtual thread with its first run on the calling thread, a
+     * platform thread that is not a carrier (a server's reactor): it runs there until it first
+     * parks or yields, and on the carriers from then on, as a Kotlin coroutine started
+     * {@code UNDISPATCHED} does. A handler that answers before it parks then costs no thread
+     * switch. Called from a carrier or a virtual thread, it is {@link #spawn}.
+     */
+    void spawnHere(Thread coroutine) {
+        if (Thread.currentThread().isVirtual() || currentCarrier() != null) {
+            spawn(coroutine);
+            return;
+        }
+        RUN_HERE.set(Boolean.TRUE);
+        try {
+            coroutine.start(); // calls execute, which runs the first run here
+        } finally {
+            RUN_HERE.set(Boolean.FALSE);
         }
     }
 

@@ -32,24 +32,24 @@ import java.util.Objects;
  * </table>
  *
  * <p>{@code reactorThreads} (Swoole's {@code reactor_num}) is how many Netty event-loop threads
- * read, parse and write connections. Java handlers never run on them (they run as coroutines on
- * the corun carriers, one per processor), so the default, {@link #defaultReactorThreads()}, is
- * half the processors, at least one: fewer than Ktor's own default (processors / 2 + 1). On 2
- * cores, 1 reactor thread served the seed 001 load 5 % faster than 2, and hello world at the
- * same rate with 10 % less CPU per request ({@code bench/http-load.sh}).
+ * read, parse and write connections. Handlers run as coroutines on the corun carriers (one per
+ * processor) once they first wait, so the default, {@link #defaultReactorThreads()}, is half the
+ * processors, at least one: fewer than Ktor's own default (processors / 2 + 1). On 2 cores, 1
+ * reactor thread served the seed 001 load 5 % faster than 2 ({@code bench/http-load.sh}).
  *
- * <p>{@code startKotlinHandlersOnReactor} (default true): a Kotlin handler starts on the reactor
- * thread that read its request and runs there up to its first suspension, as kotlinx's
- * {@code CoroutineStart.UNDISPATCHED} start does; every resumption after that runs on the corun
- * carriers. It is a corun coroutine all along (its own id, {@code Co.getContext()},
- * cancellation when the client leaves). A handler that answers before it suspends then costs no
- * thread switch, as a raw Ktor handler does (hello world: 12 instead of 19 us of CPU per
- * request). The price: until its first suspension the handler holds up the other connections of
- * that reactor thread, so it must not block or compute long there. corun's own blocking forms
- * ({@code Channel.pop()}, {@code Co.sleep()}, ...) fail there as they do on a carrier; for a
- * handler that computes first, call {@code coYield()} at its start, or set this option to false
- * to start every Kotlin handler on the carriers. Java handlers are virtual threads and always
- * start on the carriers.
+ * <p>{@code startHandlersOnReactor} (default true): a handler starts on the reactor thread that
+ * read its request and runs there until it first waits (a Java handler: parks or yields, as in
+ * a channel pop, a sleep, socket I/O or an HTTP client call; a Kotlin handler: suspends, as
+ * kotlinx's {@code CoroutineStart.UNDISPATCHED} start does); every resumption after that runs on
+ * the corun carriers. It is a corun coroutine all along (its own id, {@code Co.getContext()},
+ * cancellation when the client leaves). A handler that answers before it waits then costs no
+ * thread switch, as a raw Ktor handler does (hello world: 12-13 instead of 18-19 us of CPU per
+ * request). The price: until then it holds up the other connections of that reactor thread, so
+ * work that neither waits nor ends quickly (a long computation, file I/O or a native call in a
+ * Java handler) should come after a {@code Co.yield()} / {@code coYield()}, or the server should
+ * set this option to false and start every handler on the carriers. In a Kotlin handler,
+ * corun's blocking forms ({@code Channel.pop()}, {@code Co.sleep()}, ...) fail there as they do on
+ * a carrier; a Java handler may call them (they park).
  *
  * <p>Not thread-safe; set options before {@link HttpServer#start()}.
  */
@@ -62,7 +62,7 @@ public final class HttpServerOptions {
     private Duration responseWriteTimeout = Duration.ofSeconds(10);
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private int reactorThreads;
-    private boolean startKotlinHandlersOnReactor = true;
+    private boolean startHandlersOnReactor = true;
 
     /** Longest request line (method, target, version) in bytes. */
     public HttpServerOptions maxInitialLineLength(int bytes) {
@@ -119,11 +119,12 @@ public final class HttpServerOptions {
     }
 
     /**
-     * Whether a Kotlin handler runs on the reactor thread up to its first suspension (true, the
-     * default) or starts on the corun carriers (false); see the class comment for the trade-off.
+     * Whether a handler, Java or Kotlin, runs on the reactor thread until it first waits (true,
+     * the default) or starts on the corun carriers (false); see the class comment for the
+     * trade-off.
      */
-    public HttpServerOptions startKotlinHandlersOnReactor(boolean onReactor) {
-        this.startKotlinHandlersOnReactor = onReactor;
+    public HttpServerOptions startHandlersOnReactor(boolean onReactor) {
+        this.startHandlersOnReactor = onReactor;
         return this;
     }
 
@@ -135,7 +136,7 @@ public final class HttpServerOptions {
     public Duration responseWriteTimeout() { return responseWriteTimeout; }
     public Duration shutdownTimeout() { return shutdownTimeout; }
     public int reactorThreads() { return reactorThreads; }
-    public boolean startKotlinHandlersOnReactor() { return startKotlinHandlersOnReactor; }
+    public boolean startHandlersOnReactor() { return startHandlersOnReactor; }
 
     /** The reactor threads of a server that sets none: half the processors, at least one. */
     public static int defaultReactorThreads() {
@@ -153,7 +154,7 @@ public final class HttpServerOptions {
         o.responseWriteTimeout = responseWriteTimeout;
         o.shutdownTimeout = shutdownTimeout;
         o.reactorThreads = reactorThreads;
-        o.startKotlinHandlersOnReactor = startKotlinHandlersOnReactor;
+        o.startHandlersOnReactor = startHandlersOnReactor;
         return o;
     }
 

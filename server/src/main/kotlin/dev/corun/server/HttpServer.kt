@@ -79,7 +79,9 @@ public class HttpServer(private val host: String, private val port: Int) {
 
     /**
      * Registers a Java handler: `"request"` for every path without its own route, or a path
-     * starting with `/` for exactly that path.
+     * starting with `/` for exactly that path. Each call runs as a Java coroutine; it starts on
+     * the reactor thread and moves to the carriers when it first parks or yields (see
+     * [HttpServerOptions.startHandlersOnReactor]).
      */
     public fun on(event: String, handler: HttpHandler): HttpServer = register(event, Route.Java(handler))
 
@@ -92,7 +94,8 @@ public class HttpServer(private val host: String, private val port: Int) {
      * Kotlin: a suspend handler for [event] (`"request"` or a path), run as a Kotlin coroutine on
      * corun. It starts on the reactor thread that read the request and runs there up to its first
      * suspension, then on the carriers: do not block or compute long before suspending, or set
-     * [HttpServerOptions.startKotlinHandlersOnReactor] to false.
+     * [HttpServerOptions.startHandlersOnReactor] to false (Java handlers likewise run there
+     * until they first park).
      *
      * ```
      * server.on("/hello") { req, resp -> resp.coEnd("hello ${req.get("name")}") }

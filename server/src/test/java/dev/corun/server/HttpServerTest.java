@@ -20,6 +20,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +52,31 @@ class HttpServerTest {
     private java.net.http.HttpResponse<String> get(String pathAndQuery) throws Exception {
         return jdk.send(java.net.http.HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(20)).build(),
                 BodyHandlers.ofString());
+    }
+
+    /**
+     * A Java handler starts on the reactor thread (its virtual thread mounted there) and runs on
+     * a carrier once it has parked; with startHandlersOnReactor(false) it starts on a carrier.
+     * A mounted virtual thread's toString names the thread it is mounted on.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aJavaHandlerRunsOnTheReactorUntilItFirstParksThenOnTheCarriers(boolean onReactor) throws Exception {
+        CompletableFuture<String[]> seen = new CompletableFuture<>();
+        start(new HttpServer("127.0.0.1", 0)
+                .set(new HttpServerOptions().startHandlersOnReactor(onReactor))
+                .on("request", (req, resp) -> {
+                    String before = Thread.currentThread().toString();
+                    long cid = Co.getCid();
+                    Co.getContext().put("who", "handler " + cid);
+                    Co.sleep(Duration.ofMillis(1)); // parks
+                    seen.complete(new String[] {before, Thread.currentThread().toString()});
+                    resp.end((Co.getCid() == cid) + " " + ("handler " + cid).equals(Co.getContext().get("who")));
+                }));
+        assertEquals("true true", get("/").body());
+        String[] threads = seen.get(10, TimeUnit.SECONDS);
+        assertEquals(!onReactor, threads[0].contains("-carrier-"), "before the first park: " + threads[0]);
+        assertTrue(threads[1].contains("-carrier-"), "after it: " + threads[1]);
     }
 
     @Test

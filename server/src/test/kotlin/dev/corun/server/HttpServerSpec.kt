@@ -79,7 +79,7 @@ class HttpServerSpec : FunSpec({
         for (onReactor in listOf(true, false)) {
             val seen = CompletableFuture<String>()
             val server = HttpServer("127.0.0.1", 0)
-                .set(HttpServerOptions().startKotlinHandlersOnReactor(onReactor))
+                .set(HttpServerOptions().startHandlersOnReactor(onReactor))
                 .onRequest { _, resp ->
                     resp.coWrite("a")
                     seen.complete(runCatching { resp.write("b") }.exceptionOrNull()?.message ?: "no error")
@@ -91,7 +91,7 @@ class HttpServerSpec : FunSpec({
                 val message = seen.get(10, TimeUnit.SECONDS)
                 if (onReactor) {
                     message shouldStartWith "HttpResponse.write() would block thread"
-                    message shouldContain "startKotlinHandlersOnReactor"
+                    message shouldContain "startHandlersOnReactor"
                 } else {
                     message shouldStartWith "HttpResponse.write() would block carrier thread"
                 }
@@ -106,7 +106,7 @@ class HttpServerSpec : FunSpec({
         for (onReactor in listOf(true, false)) {
             val threads = CompletableFuture<List<String>>()
             val server = HttpServer("127.0.0.1", 0)
-                .set(HttpServerOptions().startKotlinHandlersOnReactor(onReactor))
+                .set(HttpServerOptions().startHandlersOnReactor(onReactor))
                 .onRequest { _, resp ->
                     val before = Thread.currentThread().name
                     val cid = Co.getCid()

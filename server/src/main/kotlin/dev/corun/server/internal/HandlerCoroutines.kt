@@ -31,19 +31,31 @@ public object HandlerCoroutines {
         goJava(Coroutine.current(), name, body, onFailure)
 
     /**
+     * [goJava]; with [here], the coroutine's first run happens on the calling thread, a server's
+     * reactor, up to its first park or yield (`CorunRuntime.goHere`), and the id is returned
+     * after that.
+     */
+    @JvmStatic
+    public fun goJava(name: String, here: Boolean, body: CoRunnable, onFailure: Consumer<Throwable>): Long =
+        if (here) CorunRuntime.get().goHere(Coroutine.current(), name, handlerBody(body, onFailure))
+        else goJava(name, body, onFailure)
+
+    /**
      * [goJava] with a given [parent] (null: none), from any thread: a task's finish handler runs
      * as a child of the coroutine that dispatched the task, started when the result arrives.
      */
     @JvmStatic
     public fun goJava(parent: Coroutine?, name: String, body: CoRunnable, onFailure: Consumer<Throwable>): Long =
-        CorunRuntime.get().go(parent, name) {
-            Coroutine.current().markServerHandler()
-            try {
-                body.run()
-            } catch (t: Throwable) {
-                onFailure.accept(t)
-            }
+        CorunRuntime.get().go(parent, name, handlerBody(body, onFailure))
+
+    private fun handlerBody(body: CoRunnable, onFailure: Consumer<Throwable>) = CoRunnable {
+        Coroutine.current().markServerHandler()
+        try {
+            body.run()
+        } catch (t: Throwable) {
+            onFailure.accept(t)
         }
+    }
 
     /**
      * Starts [block] as a Kotlin coroutine of its own on the corun dispatcher, a child of

@@ -49,10 +49,10 @@ internal sealed interface Route {
  *
  * The Ktor call coroutine (on Ktor's call event loop) only ever suspends: it awaits the exchange's
  * head and drains its chunk channel, so no Netty thread is blocked while a handler parks. It
- * does not wait for the handler to end: a Java handler costs one hop onto a corun carrier and
- * one back. A Kotlin handler starts on the event loop by default and runs there up to its first
- * suspension ([HttpServerOptions.startKotlinHandlersOnReactor]), so one that answers before it
- * suspends costs no hop: the call coroutine finds the head already published. When Ktor cancels the call (the client went away; `HttpRequestLifecycle` with
+ * does not wait for the handler to end. A handler starts on the event loop by default and runs
+ * there until it first waits ([HttpServerOptions.startHandlersOnReactor]), so one that answers
+ * before it waits costs no hop: the call coroutine finds the head already published. Started on
+ * the carriers, a handler costs one hop onto a carrier and one back. When Ktor cancels the call (the client went away; `HttpRequestLifecycle` with
  * `cancelCallOnClose`) before the response is written, the exchange is aborted and the
  * handler's coroutine cancelled (`Co.cancel`). A request counts as in flight (for graceful
  * shutdown) until both the call and the handler are done with it.
@@ -133,7 +133,7 @@ internal class KtorHttpApp(
         val response = HttpResponse(exchange)
         val name = "http " + request.method() + " " + request.path()
         return when (route) {
-            is Route.Java -> HandlerCoroutines.goJava(name, CoRunnable {
+            is Route.Java -> HandlerCoroutines.goJava(name, onReactor(), CoRunnable {
                 try {
                     route.handler.handle(request, response)
                     exchange.finishFromHandler()
@@ -158,12 +158,13 @@ internal class KtorHttpApp(
     }
 
     /**
-     * Whether a Kotlin handler starts here, on the reactor thread, up to its first suspension
-     * ([HttpServerOptions.startKotlinHandlersOnReactor]); if so the thread refuses corun's
-     * blocking forms from now on, as a carrier does.
+     * Whether the handler starts here, on the reactor thread, until it first waits
+     * ([HttpServerOptions.startHandlersOnReactor]); if so the thread refuses corun's blocking
+     * forms from Kotlin code from now on, as a carrier does (a Java handler is a virtual thread:
+     * its blocking calls park it and move it to the carriers).
      */
     private fun onReactor(): Boolean {
-        if (!options.startKotlinHandlersOnReactor()) return false
+        if (!options.startHandlersOnReactor()) return false
         Blocking.forbidOnThisThread(REACTOR_NO_BLOCKING)
         return true
     }
@@ -280,6 +281,6 @@ internal class KtorHttpApp(
         val DEFAULT_TYPE: ContentType = ContentType.Text.Html.withParameter("charset", "utf-8")
 
         const val REACTOR_NO_BLOCKING = "runs Kotlin HTTP handlers up to their first suspension and serves many " +
-            "connections (HttpServerOptions.startKotlinHandlersOnReactor; set it false to start them on the carriers)"
+            "connections (HttpServerOptions.startHandlersOnReactor; set it false to start handlers on the carriers)"
     }
 }
