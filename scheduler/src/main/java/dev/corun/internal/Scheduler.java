@@ -92,7 +92,8 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
     public void execute(Runnable task) {
         Carrier c = currentCarrier();
         if (c == null) {
-            if (RUN_HERE.get() == Boolean.TRUE && !Thread.currentThread().isVirtual()) {
+            // isVirtual first: a get on a virtual thread would give it a thread-local map
+            if (!Thread.currentThread().isVirtual() && RUN_HERE.get() == Boolean.TRUE) {
                 RUN_HERE.set(Boolean.FALSE); // only the start: a later resubmission goes to the carriers
                 task.run();
             } else {
