@@ -48,8 +48,9 @@ import java.util.function.Consumer;
  * sleeps lists its job's children. A walk reads the table's direct slots and copies each
  * non-empty stripe of its map under the stripe's lock, and reads each record's run, and the
  * waiter of the records of the runs being walked: it is linear in the live coroutines of the
- * whole process (measured on 2 cores: ~2 us
- * with a few, ~30 us with 10,000, ~0.8 ms with 100,000, ~14 ms with a million). Walks happen at
+ * whole process, plus a fixed ~90 us for the table's direct slots (measured on 2 cores before
+ * those slots: ~2 us with a few, ~30 us with 10,000, ~0.8 ms with 100,000, ~14 ms with a
+ * million). Walks happen at
  * most once per tick, only while some checked run lacks a witness, and a walk that took
  * {@code d} is followed by none for {@value #WALK_COST_FACTOR} {@code d}: walking takes at most
  * 2 % of the monitor's core. With thousands of coroutines the check reacts within a tick or
