@@ -6,7 +6,7 @@
  *   upstream corun HttpServer answering after DELAY ms (for seed001)
  *   seed001  corun HttpServer, the seed 001 handler (two concurrent HttpClient GETs, Channel(2))
  * Usage: HttpBenchServers MODE PORT [DELAY_MS | UPSTREAM_PORT]
- * -Dbench.reactorThreads=N sets HttpServerOptions.reactorThreads of the corun servers (default: Ktor's).
+ * -Dbench.reactorThreads=N sets HttpServerOptions.reactorThreads of the corun servers (default 0: reactorThreadsToStart()).
  */
 @file:JvmName("HttpBenchServers")
 
@@ -72,8 +72,9 @@ public fun main(args: Array<String>) {
                             chan.push(path to if (cli.get(path)) cli.body else "error ${cli.statusCode}")
                         }
                     }
-                    val a = chan.pop()
-                    val b = chan.pop()
+                    // null: the client left (wrk closing its connections), and pop() was cancelled
+                    val a = chan.pop() ?: return@HttpHandler
+                    val b = chan.pop() ?: return@HttpHandler
                     resp.header("Content-Type", "application/json")
                         .end("{\"${a.first}\":\"${a.second}\",\"${b.first}\":\"${b.second}\"}")
                 })

@@ -101,7 +101,11 @@ public final class SampleServer {
         }
         Map<String, String> result = new LinkedHashMap<>();
         for (int i = 0; i < 2; i++) {
-            result.putAll(chan.pop());
+            Map<String, String> part = chan.pop();
+            if (part == null) {
+                return; // the client left, so the server cancelled this coroutine and pop() gave up
+            }
+            result.putAll(part);
         }
         answer(resp, result, start);
     }

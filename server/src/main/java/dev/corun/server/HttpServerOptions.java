@@ -32,10 +32,15 @@ import java.util.Objects;
  * </table>
  *
  * <p>{@code reactorThreads} (Swoole's {@code reactor_num}) is how many Netty event-loop threads
- * read, parse and write connections. Handlers run as coroutines on the corun carriers (one per
- * processor) once they first wait, so the default, {@link #defaultReactorThreads()}, is half the
- * processors, at least one: fewer than Ktor's own default (processors / 2 + 1). On 2 cores, 1
- * reactor thread served the seed 001 load 5 % faster than 2 ({@code bench/http-load.sh}).
+ * read, parse and write connections; {@link #reactorThreadsToStart()} says how many a server
+ * starts when the option is left at 0. With handlers started on the reactor (the default, next
+ * paragraph) the reactor threads do most of a short request's work, so the default is twice the
+ * processors, Netty's own default: on 2 cores one reactor thread left a quarter of the CPU idle
+ * under a hello-world load and served 48-77k req/s, two served 74-91k and four 86-108k, against
+ * raw Ktor's 73-88k in the same runs ({@code bench/http-load.sh}). With handlers started on the
+ * carriers the reactor threads only move bytes, and the default is half the processors, at least
+ * one (1 and 2 threads then served hello world and seed 001 at the same rate, 1 with about 20 %
+ * less CPU per request).
  *
  * <p>{@code startHandlersOnReactor} (default true): a handler starts on the reactor thread that
  * read its request and runs there until it first waits (a Java handler: parks or yields, as in
@@ -109,10 +114,10 @@ public final class HttpServerOptions {
         return this;
     }
 
-    /** Netty event-loop threads for the connections (Swoole's {@code reactor_num}); 0 means {@link #defaultReactorThreads()}. */
+    /** Netty event-loop threads for the connections (Swoole's {@code reactor_num}); 0 (the default) means {@link #reactorThreadsToStart()}. */
     public HttpServerOptions reactorThreads(int threads) {
         if (threads < 0) {
-            throw new IllegalArgumentException("reactorThreads must be >= 0 (0: the default, processors / 2), got " + threads);
+            throw new IllegalArgumentException("reactorThreads must be >= 0 (0: the default, see reactorThreadsToStart()), got " + threads);
         }
         this.reactorThreads = threads;
         return this;
@@ -138,9 +143,17 @@ public final class HttpServerOptions {
     public int reactorThreads() { return reactorThreads; }
     public boolean startHandlersOnReactor() { return startHandlersOnReactor; }
 
-    /** The reactor threads of a server that sets none: half the processors, at least one. */
-    public static int defaultReactorThreads() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    /**
+     * The reactor threads a server with these options starts: {@link #reactorThreads()} if set;
+     * otherwise twice the processors when handlers start on the reactor, half of them (at least
+     * one) when they start on the carriers. The class comment gives the measurements behind both.
+     */
+    public int reactorThreadsToStart() {
+        if (reactorThreads > 0) {
+            return reactorThreads;
+        }
+        int processors = Runtime.getRuntime().availableProcessors();
+        return startHandlersOnReactor ? 2 * processors : Math.max(1, processors / 2);
     }
 
     /** A copy, so a running server never sees later changes. */

@@ -131,7 +131,7 @@ public class HttpServer(private val host: String, private val port: Int) {
                     this.port = this@HttpServer.port
                 }
                 enableHttp2 = false
-                workerGroupSize = o.reactorThreads().takeIf { it > 0 } ?: HttpServerOptions.defaultReactorThreads()
+                workerGroupSize = o.reactorThreadsToStart()
                 enableH2c = false
                 maxInitialLineLength = o.maxInitialLineLength()
                 maxHeaderSize = o.maxHeaderSize()

@@ -236,6 +236,17 @@ class HttpServerTest {
     }
 
     @Test
+    void reactorThreadsDefaultFollowsWhereHandlersStart() {
+        int processors = Runtime.getRuntime().availableProcessors();
+        assertEquals(2 * processors, new HttpServerOptions().reactorThreadsToStart());
+        assertEquals(Math.max(1, processors / 2),
+                new HttpServerOptions().startHandlersOnReactor(false).reactorThreadsToStart());
+        assertEquals(3, new HttpServerOptions().reactorThreads(3).reactorThreadsToStart());
+        assertEquals(3, new HttpServerOptions().startHandlersOnReactor(false).reactorThreads(3).reactorThreadsToStart());
+        assertEquals(0, new HttpServerOptions().reactorThreads(), "0 stays the 'not set' value");
+    }
+
+    @Test
     void shutdownLetsARequestInFlightFinish() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         Channel<String> release = new Channel<>(1);
