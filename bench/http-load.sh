@@ -12,7 +12,9 @@
 # the corun servers came out about 40 % lower, raw Ktor 20 %), and the end of a wrk run closes its
 # connections: the disconnect paths then run for the first time and deoptimise hot code. After
 # one 10 s warm-up, seed 001's server still spent ~250 us of C2 CPU per request in the measured
-# run; after 3 s + 10 s, ~50 us. Raw wrk output goes to bench/results/<date>/http-*.txt.
+# run; after 3 s + 10 s, ~50 us. Raw wrk output goes to bench/results/<date>/http-*.txt, the
+# summary lines (with the machine's idle share and the server's CPU by thread group, from
+# thread-cpu.py) to http-summary.txt there.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -51,15 +53,24 @@ start() {
 # cpu_ticks PID...: user + system CPU of the processes so far, in clock ticks
 cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
 
+# idle_ticks: idle + iowait ticks of the whole machine so far, and all ticks, from /proc/stat
+idle_ticks() { awk '/^cpu / {t = 0; for (i = 2; i <= NF; i++) t += $i; print $5 + $6, t}' /proc/stat; }
+
 # load NAME URL PID...: warm-up, measured run, one summary line. Besides wrk's figures it reports
 # the server processes' CPU time per request (from /proc), which a busy machine distorts less
 # than requests per second: on a quiet one, requests/s ~ cores / (server + wrk CPU per request).
+# It also reports how idle the machine was during the run (a server that leaves cores idle under
+# load is waiting, not computing), and below the line the first server's CPU by thread group.
 load() {
     local name="$1" url="$2"; shift 2
     wrk -t"$threads" -c"$conns" -d3s "$url" > /dev/null
     wrk -t"$threads" -c"$conns" -d10s "$url" > /dev/null
     local ticks0; ticks0=$(cpu_ticks "$@")
+    local idle0; idle0=$(idle_ticks)
+    "$here/thread-cpu.py" snap "$1" > "$out/.threads-before"
     wrk -t"$threads" -c"$conns" -d"${secs}s" --latency "$url" > "$out/http-$name.txt"
+    "$here/thread-cpu.py" snap "$1" > "$out/.threads-after"
+    local idle1; idle1=$(idle_ticks)
     local ticks1; ticks1=$(cpu_ticks "$@")
     local rps p50 p99 errors requests cpu
     requests=$(awk '/requests in/ {print $1}' "$out/http-$name.txt")
@@ -68,7 +79,10 @@ load() {
     p50=$(awk '$1 == "50%" {print $2}' "$out/http-$name.txt")
     p99=$(awk '$1 == "99%" {print $2}' "$out/http-$name.txt")
     errors=$(grep -E "Socket errors|Non-2xx" "$out/http-$name.txt" | tr '\n' ' ' || true)
-    printf '%-12s %10s req/s   p50 %8s   p99 %8s   server CPU %6s us/req   %s\n' "$name" "$rps" "$p50" "$p99" "$cpu" "${errors:-no errors}" | tee -a "$out/http-summary.txt"
+    local idle; idle=$(echo "$idle0 $idle1" | awk '{ printf "%.0f", 100 * ($3 - $1) / ($4 - $2) }')
+    printf '%-12s %10s req/s   p50 %8s   p99 %8s   server CPU %6s us/req   machine idle %3s %%   %s\n' "$name" "$rps" "$p50" "$p99" "$cpu" "$idle" "${errors:-no errors}" | tee -a "$out/http-summary.txt"
+    "$here/thread-cpu.py" diff "$out/.threads-before" "$out/.threads-after" "$requests" | head -n 4 | tee -a "$out/http-summary.txt"
+    rm -f "$out/.threads-before" "$out/.threads-after"
 }
 
 pyport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
