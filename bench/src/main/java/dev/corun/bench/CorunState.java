@@ -13,8 +13,10 @@ import org.openjdk.jmh.annotations.State;
  * The corun runtime of one benchmark fork, taken as a parameter by the corun side of each
  * benchmark only, so the other side's fork never starts corun's carriers.
  *
- * <p>Setup fixes the carriers at {@value #CARRIERS} (the machine's core count, as the JDK's
- * default scheduler and {@code Dispatchers.Default} use), raises {@code maxCoroutines} so a
+ * <p>Setup fixes the carriers at {@code carriers}, 2 unless {@code -p carriers=N} says otherwise
+ * (the machine's core count, as the JDK's default scheduler and {@code Dispatchers.Default}
+ * use; 1 shows what a benchmark costs without cross-core traffic, section 12 of
+ * BENCHMARKS.md), raises {@code maxCoroutines} so a
  * million coroutines may be alive at once, and checks that Java coroutines really run on
  * corun's carriers: without {@code --add-opens java.base/java.lang=ALL-UNNAMED} corun falls
  * back to the JDK's default scheduler, and the corun figures would be the JDK's.
@@ -26,6 +28,7 @@ import org.openjdk.jmh.annotations.State;
  */
 @State(Scope.Benchmark)
 public class CorunState {
+    /** The machine's cores: the carriers of the benchmarks that take no {@code carriers} parameter. */
     static final int CARRIERS = 2;
     static final int MAX_COROUTINES = 2_000_000;
 
@@ -33,9 +36,13 @@ public class CorunState {
     @Param({"256", "0"})
     public int maxExtraCarriers;
 
+    /** corun's carriers: the machine's 2 cores. */
+    @Param({"2"})
+    public int carriers;
+
     @Setup(Level.Trial)
     public void start() {
-        Co.set(new CoOptions().carriers(CARRIERS).maxCoroutines(MAX_COROUTINES).maxExtraCarriers(maxExtraCarriers));
+        Co.set(new CoOptions().carriers(carriers).maxCoroutines(MAX_COROUTINES).maxExtraCarriers(maxExtraCarriers));
         requireCustomScheduler();
     }
 
