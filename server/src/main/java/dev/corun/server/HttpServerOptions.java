@@ -34,13 +34,14 @@ import java.util.Objects;
  * <p>{@code reactorThreads} (Swoole's {@code reactor_num}) is how many Netty event-loop threads
  * read, parse and write connections; {@link #reactorThreadsToStart()} says how many a server
  * starts when the option is left at 0. With handlers started on the reactor (the default, next
- * paragraph) the reactor threads do most of a short request's work, so the default is twice the
- * processors, Netty's own default: on 2 cores one reactor thread left a quarter of the CPU idle
- * under a hello-world load and served 48-77k req/s, two served 74-91k and four 86-108k, against
- * raw Ktor's 73-88k in the same runs ({@code bench/http-load.sh}). With handlers started on the
- * carriers the reactor threads only move bytes, and the default is half the processors, at least
- * one (1 and 2 threads then served hello world and seed 001 at the same rate, 1 with about 20 %
- * less CPU per request).
+ * paragraph) the reactor threads do most of a short request's work, so the default is one per
+ * processor, as Swoole's {@code reactor_num}: on 2 cores one reactor thread left a quarter of
+ * the CPU idle under a hello-world load and served 48-77k req/s, two served 74-91k, against raw
+ * Ktor's 69-88k in the same runs ({@code bench/http-load.sh}). Four served a little more hello
+ * world (86-108k) but cost seed 001's handler 28 % more CPU per request at the same rate, against
+ * 10 % for two (both over one thread). With handlers started on the carriers the reactor threads
+ * only move bytes, and the default is half the processors, at least one (1 and 2 threads then
+ * served hello world and seed 001 at the same rate, 1 with about 20 % less CPU per request).
  *
  * <p>{@code startHandlersOnReactor} (default true): a handler starts on the reactor thread that
  * read its request and runs there until it first waits (a Java handler: parks or yields, as in
@@ -145,15 +146,15 @@ public final class HttpServerOptions {
 
     /**
      * The reactor threads a server with these options starts: {@link #reactorThreads()} if set;
-     * otherwise twice the processors when handlers start on the reactor, half of them (at least
-     * one) when they start on the carriers. The class comment gives the measurements behind both.
+     * otherwise one per processor when handlers start on the reactor, half the processors (at
+     * least one) when they start on the carriers. The class comment gives the measurements.
      */
     public int reactorThreadsToStart() {
         if (reactorThreads > 0) {
             return reactorThreads;
         }
         int processors = Runtime.getRuntime().availableProcessors();
-        return startHandlersOnReactor ? 2 * processors : Math.max(1, processors / 2);
+        return startHandlersOnReactor ? processors : Math.max(1, processors / 2);
     }
 
     /** A copy, so a running server never sees later changes. */

@@ -238,7 +238,7 @@ class HttpServerTest {
     @Test
     void reactorThreadsDefaultFollowsWhereHandlersStart() {
         int processors = Runtime.getRuntime().availableProcessors();
-        assertEquals(2 * processors, new HttpServerOptions().reactorThreadsToStart());
+        assertEquals(processors, new HttpServerOptions().reactorThreadsToStart());
         assertEquals(Math.max(1, processors / 2),
                 new HttpServerOptions().startHandlersOnReactor(false).reactorThreadsToStart());
         assertEquals(3, new HttpServerOptions().reactorThreads(3).reactorThreadsToStart());
