@@ -14,9 +14,9 @@
 # one 10 s warm-up, seed 001's server still spent ~250 us of C2 CPU per request in the measured
 # run; after 3 s + 10 s, 60-460 us (session 6), so seed 001 gets a third warm-up run of 20 s:
 # at ~1 200 req/s it sees 60 times fewer requests per second than hello world, and its JIT
-# needs the time (after 3 + 10 + 20 s: 7-29 us). Raw wrk output goes to bench/results/<date>/http-*.txt, the
-# summary lines (with the machine's idle share and the server's CPU by thread group, from
-# thread-cpu.py) to http-summary.txt there.
+# needs the time (after 3 + 10 + 20 s: 7-29 us). Raw wrk output goes to
+# bench/results/<date>/http-*.txt, the summary lines (with the machine's idle share and the
+# server's CPU by thread group, from thread-cpu.py) to http-summary.txt there.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -13,13 +13,13 @@ import org.openjdk.jmh.annotations.State;
  * The corun runtime of one benchmark fork, taken as a parameter by the corun side of each
  * benchmark only, so the other side's fork never starts corun's carriers.
  *
- * <p>Setup fixes the carriers at {@code carriers}, 2 unless {@code -p carriers=N} says otherwise
- * (the machine's core count, as the JDK's default scheduler and {@code Dispatchers.Default}
- * use; 1 shows what a benchmark costs without cross-core traffic, section 12 of
- * BENCHMARKS.md), raises {@code maxCoroutines} so a
- * million coroutines may be alive at once, and checks that Java coroutines really run on
- * corun's carriers: without {@code --add-opens java.base/java.lang=ALL-UNNAMED} corun falls
- * back to the JDK's default scheduler, and the corun figures would be the JDK's.
+ * <p>Setup fixes the carriers at {@code carriers}: 2, the machine's core count, as the JDK's
+ * default scheduler and {@code Dispatchers.Default} use, unless {@code -p carriers=N} says
+ * otherwise (1 shows what a benchmark costs without cross-core traffic, section 12 of
+ * BENCHMARKS.md). It raises {@code maxCoroutines} so a million coroutines may be alive at once,
+ * and checks that Java coroutines really run on corun's carriers: without
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED} corun falls back to the JDK's default
+ * scheduler, and the corun figures would be the JDK's.
  *
  * <p>Each corun benchmark runs twice: with compensation as shipped ({@code maxExtraCarriers}
  * 256, the default) and with it off (0), because the monitor starts extra carriers while one

@@ -161,6 +161,13 @@ class HttpServerSpec : FunSpec({
         }
     }
 
+    test("the default reactor threads follow where handlers start; a set count wins") {
+        val processors = Runtime.getRuntime().availableProcessors()
+        HttpServerOptions().reactorThreadsToStart() shouldBe processors
+        HttpServerOptions().startHandlersOnReactor(false).reactorThreadsToStart() shouldBe maxOf(1, processors / 2)
+        HttpServerOptions().reactorThreads(3).reactorThreadsToStart() shouldBe 3
+    }
+
     test("one reactor thread serves many suspended Kotlin handlers at once") {
         val server = HttpServer("127.0.0.1", 0)
             .set(HttpServerOptions().reactorThreads(1))
