@@ -1,12 +1,14 @@
 package dev.corun;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import dev.corun.internal.CorunRuntime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -131,12 +133,44 @@ class MonitorTest {
     }
 
     /**
-     * Two coroutines spin on both carriers, calling checkpoint(); compensation is off, so only
-     * preemption can let a third coroutine run and tell them to stop.
+     * Two coroutines spin on both carriers, calling checkpoint(); compensation is off. A third
+     * coroutine, woken by its timer, waits in the global queue, which the spinners' carriers do
+     * not look at while they run one task: only preemption can let it run and tell them to stop.
      */
     @Test
     void checkpointLetsAnotherCoroutineRunWhenPreemptionIsOn() {
         Co.set(new CoOptions().preemptiveScheduler(true).maxExtraCarriers(0));
+        long before = Co.stats().preemptions();
+        AtomicBoolean stop = new AtomicBoolean();
+        Co.run(() -> {
+            int carriers = Co.options().carriers();
+            CountDownLatch spinning = new CountDownLatch(carriers);
+            Co.go(() -> {
+                spinning.await();
+                Co.sleep(Duration.ofMillis(1)); // woken from the timer thread: the global queue
+                stop.set(true);
+            });
+            for (int i = 0; i < carriers; i++) {
+                Co.go(() -> {
+                    spinning.countDown();
+                    while (!stop.get()) {
+                        Co.checkpoint();
+                    }
+                });
+            }
+        });
+        assertTrue(stop.get());
+        assertTrue(Co.stats().preemptions() > before, "the spinners were preempted");
+    }
+
+    /**
+     * The same spinners with preemption off, and the third coroutine started on a spinner's
+     * carrier: the monitor sees that carrier's own work wait behind the spinner and asks it to
+     * give way, and at its next checkpoint it goes behind that work on the same carrier.
+     */
+    @Test
+    void checkpointGivesWayToTheCarriersOwnWaitingWorkWhenPreemptionIsOff() {
+        Co.set(new CoOptions().preemptiveScheduler(false).maxExtraCarriers(0));
         long before = Co.stats().preemptions();
         AtomicBoolean stop = new AtomicBoolean();
         Co.run(() -> {
@@ -151,10 +185,10 @@ class MonitorTest {
                 });
             }
             spinning.await();
-            Co.go(() -> stop.set(true)); // runs only if a spinner yields its carrier
+            Co.go(() -> stop.set(true)); // queued on the carrier main runs on, behind its spinner
         });
         assertTrue(stop.get());
-        assertTrue(Co.stats().preemptions() > before, "the spinners were preempted");
+        assertEquals(before, Co.stats().preemptions(), "giving way is not a preemption");
     }
 
     @Test
@@ -201,6 +235,57 @@ class MonitorTest {
         });
         assertTrue(stop.get());
         assertTrue(ranOn.get().endsWith("-extra"), "the last coroutine ran on a temporary carrier: " + ranOn.get());
+    }
+
+    /**
+     * A coroutine wakes ten others and then loops without yield points. The last one woken
+     * waits in its carrier's run-next slot and the other nine in its woken queue, which thieves
+     * do not take at once; the monitor opens both once that carrier is stuck, and the other
+     * carrier runs all ten while the loop goes on (it ends only when they have run).
+     */
+    @Test
+    void coroutinesWokenByABusyLoopRunOnAnotherCarrier() {
+        assumeTrue(Co.options().carriers() >= 2, "needs a second carrier");
+        Co.set(new CoOptions().preemptiveScheduler(false).maxExtraCarriers(0));
+        int n = 10;
+        AtomicBoolean released = new AtomicBoolean();
+        AtomicLong ran = new AtomicLong();
+        AtomicBoolean gaveUp = new AtomicBoolean();
+        Co.run(() -> {
+            Thread[] sleepers = new Thread[n];
+            CountDownLatch started = new CountDownLatch(n);
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                Co.go(() -> {
+                    sleepers[k] = Thread.currentThread();
+                    started.countDown();
+                    while (!released.get()) {
+                        LockSupport.park();
+                    }
+                    ran.incrementAndGet();
+                });
+            }
+            started.await();
+            for (Thread t : sleepers) {
+                while (t.getState() != Thread.State.WAITING) {
+                    Thread.onSpinWait();
+                }
+            }
+            released.set(true);
+            for (Thread t : sleepers) {
+                LockSupport.unpark(t);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (ran.get() < n) { // no yield point: only another carrier can run them
+                if (System.nanoTime() > deadline) {
+                    gaveUp.set(true);
+                    break;
+                }
+                Thread.onSpinWait();
+            }
+        });
+        assertFalse(gaveUp.get(), "only " + ran.get() + " of " + n + " woken coroutines ran while their waker looped");
+        assertEquals(n, ran.get());
     }
 
     /**

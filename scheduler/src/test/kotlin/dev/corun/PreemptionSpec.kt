@@ -44,50 +44,13 @@ private fun burn(iterations: Int): Long {
 class PreemptionSpec : FunSpec({
     defaultTestConfig = BOUNDED_SPEC_CONFIG
 
-    test("with preemptiveScheduler on, Kotlin CPU spinners calling checkpoint() on every carrier (2 here) do not keep a third coroutine from running") {
-        val stop = AtomicBoolean(false)
-        val spins = AtomicLong()
-        val errors = Collections.synchronizedList(mutableListOf<String>())
-        val thirdSawSpinning = AtomicBoolean(false)
-        val preemptionsBefore = Co.stats().preemptions
-        try {
-            // compensation off: only preemption may let the third coroutine in
-            withOptions(CoOptions().preemptiveScheduler(true).maxExtraCarriers(0)) {
-                corunBounded(30.seconds) {
-                    // one spinner per carrier alive now (temporary carriers a previous test left
-                    // behind retire only when idle): every carrier is held by a spinner
-                    val n = maxOf(2, Co.stats().carriers.count { it.state != "RETIRED" })
-                    val started = List(n) { CompletableDeferred<Unit>() }
-                    val spinners = List(n) { i ->
-                        go(name = "spinner-$i") {
-                            val me = Co.getCid()
-                            started[i].complete(Unit)
-                            while (!stop.get()) {
-                                burn(10_000)
-                                spins.incrementAndGet()
-                                checkpoint()
-                                if (Co.getCid() != me) errors += "spinner $me saw cid ${Co.getCid()}"
-                            }
-                        }
-                    }
-                    started.forEach { it.await() }
-                    val third = go(name = "third") {
-                        val before = spins.get()
-                        burn(10_000)
-                        thirdSawSpinning.set(!stop.get() && spins.get() >= before)
-                        stop.set(true)
-                    }
-                    coJoin(longArrayOf(third.cid) + spinners.map { it.cid }.toLongArray()) shouldBe Status.OK
-                }
-            }
-        } finally {
-            stop.set(true)
-        }
-        thirdSawSpinning.get() shouldBe true
-        errors.shouldBeEmpty()
-        spins.get() shouldBeGreaterThan 0L
-        (Co.stats().preemptions - preemptionsBefore) shouldBeGreaterThan 0L
-        Co.options().preemptiveScheduler() shouldBe false
+    test("Kotlin CPU spinners calling checkpoint() on every carrier (2 here) do not keep a third coroutine from running") {
+        // preemption off: they give way to it at checkpoint(), which stays on their carrier
+        thirdCoroutineRunsBesideSpinners(preemptive = false) shouldBe 0L
+    }
+
+    test("with preemptiveScheduler on, the same spinners let the third coroutine run too") {
+        thirdCoroutineRunsBesideSpinners(preemptive = true)
     }
 
     test("with preemptiveScheduler on, a long checkpoint() loop does get suspended (the probe can see a suspension)") {
@@ -125,3 +88,55 @@ class PreemptionSpec : FunSpec({
         result.first shouldBeGreaterThan 0L
     }
 })
+
+/**
+ * Spinners calling `checkpoint()` hold every carrier (compensation off) while a third coroutine,
+ * started from one of them, waits in that carrier's queue; returns the preemptions counted
+ * meanwhile. The third runs either because a spinner gives way (the monitor saw its carrier's own
+ * work wait a tick behind it) or because the preemptive scheduler moves one to the global queue.
+ */
+private suspend fun thirdCoroutineRunsBesideSpinners(preemptive: Boolean): Long {
+    val stop = AtomicBoolean(false)
+    val spins = AtomicLong()
+    val errors = Collections.synchronizedList(mutableListOf<String>())
+    val thirdSawSpinning = AtomicBoolean(false)
+    val preemptionsBefore = Co.stats().preemptions
+    try {
+        // compensation off: only a yield at checkpoint() may let the third coroutine in
+        withOptions(CoOptions().preemptiveScheduler(preemptive).maxExtraCarriers(0)) {
+            corunBounded(30.seconds) {
+                // one spinner per carrier alive now (temporary carriers a previous test left
+                // behind retire only when idle): every carrier is held by a spinner
+                val n = maxOf(2, Co.stats().carriers.count { it.state != "RETIRED" })
+                val started = List(n) { CompletableDeferred<Unit>() }
+                val spinners = List(n) { i ->
+                    go(name = "spinner-$i") {
+                        val me = Co.getCid()
+                        started[i].complete(Unit)
+                        while (!stop.get()) {
+                            burn(10_000)
+                            spins.incrementAndGet()
+                            checkpoint()
+                            if (Co.getCid() != me) errors += "spinner $me saw cid ${Co.getCid()}"
+                        }
+                    }
+                }
+                started.forEach { it.await() }
+                val third = go(name = "third") {
+                    val before = spins.get()
+                    burn(10_000)
+                    thirdSawSpinning.set(!stop.get() && spins.get() >= before)
+                    stop.set(true)
+                }
+                coJoin(longArrayOf(third.cid) + spinners.map { it.cid }.toLongArray()) shouldBe Status.OK
+            }
+        }
+    } finally {
+        stop.set(true)
+    }
+    thirdSawSpinning.get() shouldBe true
+    errors.shouldBeEmpty()
+    spins.get() shouldBeGreaterThan 0L
+    Co.options().preemptiveScheduler() shouldBe false
+    return Co.stats().preemptions - preemptionsBefore
+}

@@ -46,12 +46,12 @@ public class ChannelFanInBenchmark {
 
     @Benchmark
     public long kotlinCorun(CorunState corun) {
-        return check(KotlinChannels.corunFanIn(PRODUCERS, PER_PRODUCER, CAPACITY), TOTAL);
+        return check(KotlinChannels.corunFanIn(PRODUCERS, PER_PRODUCER, CAPACITY, 0), TOTAL);
     }
 
     @Benchmark
     public long kotlinxDispatchersDefault() {
-        return check(KotlinChannels.defaultFanIn(PRODUCERS, PER_PRODUCER, CAPACITY), TOTAL);
+        return check(KotlinChannels.defaultFanIn(PRODUCERS, PER_PRODUCER, CAPACITY, 0), TOTAL);
     }
 
     @Benchmark

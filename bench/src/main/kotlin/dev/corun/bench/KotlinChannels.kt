@@ -91,26 +91,29 @@ fun defaultStream(n: Int, capacity: Int): Long {
 
 // ---- fan-in: many producers, one consumer ------------------------------------------------------------
 
-/** corun: [producers] `go { }` each send [perProducer] elements into one corun channel of [capacity]; one `go { }` receives all. */
-fun corunFanIn(producers: Int, perProducer: Int, capacity: Int): Long {
+/**
+ * corun: [producers] `go { }` each send [perProducer] elements into one corun channel of [capacity]; one `go { }` receives all.
+ * Each producer runs [work] rounds of [Work.one] before each send (0: none).
+ */
+fun corunFanIn(producers: Int, perProducer: Int, capacity: Int, work: Int): Long {
     val sum = LongArray(1)
     val total = producers * perProducer
     corun {
         val ch = Channel<Int>(capacity)
         go { var s = 0L; repeat(total) { s += ch.receive() }; sum[0] = s }
-        repeat(producers) { go { repeat(perProducer) { ch.send(1) } } }
+        repeat(producers) { p -> go { repeat(perProducer) { ch.send(if (work == 0) 1 else Work.one(work, p + it.toLong())) } } }
     }
     return sum[0]
 }
 
 /** kotlinx: the same with `launch { }` on Dispatchers.Default and `Channel(capacity)`. */
-fun defaultFanIn(producers: Int, perProducer: Int, capacity: Int): Long {
+fun defaultFanIn(producers: Int, perProducer: Int, capacity: Int, work: Int): Long {
     val sum = LongArray(1)
     val total = producers * perProducer
     runBlocking(Dispatchers.Default) {
         val ch = KChannel<Int>(capacity)
         launch { var s = 0L; repeat(total) { s += ch.receive() }; sum[0] = s }
-        repeat(producers) { launch { repeat(perProducer) { ch.send(1) } } }
+        repeat(producers) { p -> launch { repeat(perProducer) { ch.send(if (work == 0) 1 else Work.one(work, p + it.toLong())) } } }
     }
     return sum[0]
 }

@@ -2,6 +2,7 @@ package dev.corun.channels;
 
 import dev.corun.Status;
 import dev.corun.internal.Blocking;
+import dev.corun.internal.Preemption;
 import dev.corun.internal.RunScope;
 import dev.corun.internal.ThreadWaiter;
 import dev.corun.internal.Waiter;
@@ -111,6 +112,7 @@ public class Channel<T> {
     public Status push(T element, Duration timeout) {
         Objects.requireNonNull(element, "Channel elements must not be null");
         Blocking.check("Channel.push()", "send()");
+        Preemption.checkpoint();
         long nanos = nanos(timeout);
         // A push that looks like it will wait skips the try without a waiter: the one with it decides.
         if (nanos == 0 || !looksFull()) {
@@ -142,6 +144,7 @@ public class Channel<T> {
     /** Pops the oldest element, waiting at most {@code timeout}; the result carries the element or why there is none. */
     public Result<T> pop(Duration timeout) {
         Blocking.check("Channel.pop()", "receive()");
+        Preemption.checkpoint();
         long nanos = nanos(timeout);
         Object r = nanos != 0 && looksEmpty() ? EMPTY : receive(null); // as in push
         if (r == EMPTY && nanos != 0) {

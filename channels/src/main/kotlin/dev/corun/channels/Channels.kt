@@ -8,6 +8,7 @@ import dev.corun.go
 import dev.corun.internal.ContinuationWaiter
 import dev.corun.internal.toNanosOrForever
 import dev.corun.internal.Coroutine
+import dev.corun.internal.Preemption
 import dev.corun.internal.Waiter
 import kotlinx.coroutines.DisposableHandle
 import kotlinx.coroutines.InternalCoroutinesApi
@@ -23,6 +24,7 @@ import kotlinx.coroutines.flow.flow
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.ensureActive
 import kotlinx.coroutines.isActive
+import kotlinx.coroutines.yield
 import kotlin.time.Duration
 import kotlin.time.toKotlinDuration
 
@@ -38,6 +40,7 @@ import kotlin.time.toKotlinDuration
  * ```
  */
 public suspend fun <T : Any> Channel<T>.send(element: T) {
+    if (Preemption.takeMarkOnCarrier()) return sendAfterYield(element)
     // The ready case allocates nothing; the wait is a tail call, so it suspends with the caller's
     // own continuation (and its cached dispatched form) instead of a state machine per call.
     // A look without the lock skips the try when the send would have to wait (the wait tries once more).
@@ -64,6 +67,7 @@ public suspend fun <T : Any> Channel<T>.send(element: T, timeout: java.time.Dura
  */
 @Suppress("UNCHECKED_CAST")
 public suspend fun <T : Any> Channel<T>.receive(): T {
+    if (Preemption.takeMarkOnCarrier()) return receiveAfterYield()
     if (!looksEmpty()) {
         val fast = receive(null)
         if (fast === Channel.CLOSED) throw ChannelClosedException("receive on a closed, drained channel")
@@ -75,9 +79,29 @@ public suspend fun <T : Any> Channel<T>.receive(): T {
 /** Receives the oldest element, or a result saying the channel is closed and drained. */
 @Suppress("UNCHECKED_CAST")
 public suspend fun <T : Any> Channel<T>.receiveCatching(): Channel.Result<T> {
+    if (Preemption.takeMarkOnCarrier()) return receiveCatchingAfterYield()
     val fast = receive(null)
     if (fast === Channel.EMPTY) return receiveSuspending(null)
     return if (fast === Channel.CLOSED) Channel.Result.closed() else Channel.Result.ok(fast as T)
+}
+
+// Every send and receive is a yield point (see Preemption): the monitor may ask the coroutine to
+// yield, so that the coroutines it woke run, or because its time slice ran out. Separate
+// functions keep the yield's state machine off the fast paths.
+
+private suspend fun <T : Any> Channel<T>.sendAfterYield(element: T) {
+    yield()
+    send(element)
+}
+
+private suspend fun <T : Any> Channel<T>.receiveAfterYield(): T {
+    yield()
+    return receive()
+}
+
+private suspend fun <T : Any> Channel<T>.receiveCatchingAfterYield(): Channel.Result<T> {
+    yield()
+    return receiveCatching()
 }
 
 /** Generic in its result, which is always Unit: declared as Unit, kotlinc would give it a state machine of its own. */
@@ -213,6 +237,7 @@ public fun <T : Any> Channel<T>.asFlow(): Flow<T> = flow {
 }
 
 private suspend fun Channel<*>.sendSuspending(element: Any, timeout: Duration?): Status {
+    if (Preemption.takeMarkOnCarrier()) yield()
     val fast = send(element, null)
     if (fast != Status.TIMEOUT || timeout == Duration.ZERO) return fast
     return ContinuationWaiter.suspendIn("Channel.send()", timeout.toNanosOrForever()) { w ->
@@ -224,6 +249,7 @@ private suspend fun Channel<*>.sendSuspending(element: Any, timeout: Duration?):
 
 @Suppress("UNCHECKED_CAST")
 private suspend fun <T : Any> Channel<T>.receiveSuspending(timeout: Duration?): Channel.Result<T> {
+    if (Preemption.takeMarkOnCarrier()) yield()
     val fast = receive(null)
     if (fast === Channel.EMPTY) {
         if (timeout == Duration.ZERO) return Channel.Result.timeout()

@@ -14,10 +14,27 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>its run-next slot, a LIFO slot holding the coroutine most recently woken by the code
  *       this carrier runs, so a ping-pong pair stays on one carrier and in cache; at most
  *       {@value #LIFO_CAP} times in a row while other work waits (Tokio's cap), after which the
- *       slot's task goes to the back of the local queue;</li>
- *   <li>its local {@link RunQueue}, then the global queue, then half of another carrier's queue.</li>
+ *       slot's task goes to the back of the woken queue;</li>
+ *   <li>its two local {@link RunQueue}s, taking turns: {@code queue}, new and yielding tasks, and
+ *       {@code woken}, woken tasks the run-next slot displaced;</li>
+ *   <li>the global queue, then half of another carrier's queues.</li>
  * </ol>
  * With nothing found it spins briefly (at most half the carriers spin at once) and then parks.
+ *
+ * <h2>Woken tasks stay where they were woken, for a while</h2>
+ * Thieves take from {@code queue} at once, so new work spreads over the carriers. They take
+ * from {@code woken} only once the monitor has opened it, because a task queued there before
+ * its previous look (a tick, 1 ms) is still waiting, or because this carrier is stuck in one
+ * task ({@code longRunning}); it stays open until its owner finds it empty. A woken task was
+ * woken by the code this carrier runs (a channel's consumer waking senders, say), so the data
+ * it will touch is in this core's cache, and the waker usually goes on touching the same
+ * lines. Stolen at once, as Go and Tokio do, each such task moves those lines to the other
+ * core and back: in a 1000-producer fan-in on two free cores that made an element cost
+ * 180-250 ns against 25-35 ns on one carrier (BENCHMARKS.md section 13). Waiting a tick keeps
+ * that work on one core while its owner keeps up, and still spreads a backlog that lasts
+ * (producers that compute between sends), a tick late. This is Linux's cache-hot rule
+ * ({@code sched_migration_cost}) with the monitor's tick as the clock, so no task pays for a
+ * clock read.
  *
  * <p>Field ownership: fields without {@code volatile} are written only by this thread.
  * {@code state}, {@code runNext}, {@code preemptMark} and {@code longRunning} are shared with
@@ -30,7 +47,14 @@ final class Carrier extends Thread {
     static final int WOKEN = 3;
     static final int RETIRED = 4;
 
+    /** {@code preemptMark}: the running coroutine should yield to the global queue (time slice). */
+    static final int PREEMPT = 1;
+    /** {@code preemptMark}: the running coroutine should yield to the back of the woken queue. */
+    static final int GIVE_WAY = 2;
+
     private static final int LIFO_CAP = 3;
+    /** Slots of the woken queue: a fan-in's parked senders, one per producer, fit in it; beyond it, half spills to the global queue. */
+    private static final int WOKEN_CAPACITY = 1024;
     private static final int GLOBAL_CHECK_INTERVAL = 61;
     private static final int SPIN_ROUNDS = 64;
     private static final long TEMPORARY_KEEP_ALIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -42,14 +66,19 @@ final class Carrier extends Thread {
     static volatile int preemptMarks;
 
     final Scheduler scheduler;
+    /** New and yielding tasks; thieves take from it at once. */
     final RunQueue queue = new RunQueue();
+    /** Woken tasks the run-next slot displaced; thieves take from it once it is open (see the class comment). */
+    final RunQueue woken = new RunQueue(WOKEN_CAPACITY);
     final boolean temporary;
 
     volatile int state = RUNNING;
     volatile Runnable runNext;
     /** Set by the monitor when this carrier has run one task for a while: its run-next slot may be stolen. */
     volatile boolean longRunning;
-    /** 1 when the monitor asked the running coroutine to yield at its next checkpoint. */
+    /** Set by the monitor when a task waited a whole tick in {@code woken}; cleared by the owner when it finds {@code woken} empty. */
+    volatile boolean wokenOpen;
+    /** {@link #PREEMPT} or {@link #GIVE_WAY} when the monitor asked the running coroutine to yield at its next checkpoint, else 0. */
     volatile int preemptMark;
 
     /** The task being run, to recognise a virtual thread resubmitting itself (yield, or a park that raced an unpark). */
@@ -58,6 +87,8 @@ final class Carrier extends Thread {
     boolean spawning;
     /** Set by a preempted checkpoint: the yielding coroutine goes to the global queue. */
     boolean yieldToGlobal;
+    /** Set by a checkpoint that gives way: the yielding coroutine goes to the back of the woken queue. */
+    boolean yieldToWoken;
     /** The record of the Kotlin coroutine whose code runs on this thread now, set by its context element. */
     Object currentKotlin;
 
@@ -71,6 +102,7 @@ final class Carrier extends Thread {
     private int sysmonSeenHead = -1;
     private long sysmonHeadSinceNanos;
     private Object sysmonSeenNext;
+    private int sysmonWokenMark;
     private long sysmonNextSinceNanos;
 
     Carrier(Scheduler scheduler, String name, boolean temporary) {
@@ -109,22 +141,42 @@ final class Carrier extends Thread {
         }
         Runnable next = runNext;
         if (next != null) {
-            if (lifoStreak < LIFO_CAP || (queue.isEmpty() && !scheduler.hasGlobalWork())) {
+            if (lifoStreak < LIFO_CAP || (queue.isEmpty() && woken.isEmpty() && !scheduler.hasGlobalWork())) {
                 if (RUN_NEXT.compareAndSet(this, next, null)) {
                     lifoStreak++;
                     return next;
                 }
             } else if (RUN_NEXT.compareAndSet(this, next, null)) {
-                pushLocal(next);
+                pushWoken(next);
             }
         }
         lifoStreak = 0;
-        Runnable task = queue.poll();
+        Runnable task;
+        if ((tick & 1) == 0) {
+            task = pollWoken();
+            if (task == null) {
+                task = queue.poll();
+            }
+        } else {
+            task = queue.poll();
+            if (task == null) {
+                task = pollWoken();
+            }
+        }
         if (task == null) {
             task = scheduler.pollGlobal();
             if (task == null) {
                 task = scheduler.steal(this);
             }
+        }
+        return task;
+    }
+
+    /** Owner: takes the oldest woken task; finding none closes the woken queue again. */
+    Runnable pollWoken() {
+        Runnable task = woken.poll();
+        if (task == null && wokenOpen) {
+            wokenOpen = false;
         }
         return task;
     }
@@ -197,27 +249,51 @@ final class Carrier extends Thread {
         return false;
     }
 
-    /** Owner only: puts a woken task in the run-next slot; the task it displaces goes to the local queue. */
+    /**
+     * Owner only: puts a woken task in the run-next slot; the task it displaces goes to the
+     * woken queue, without waking idle carriers (it is not theirs to take yet).
+     */
     void pushRunNext(Runnable task) {
         Runnable displaced = (Runnable) RUN_NEXT.getAndSet(this, task);
         if (displaced != null) {
-            pushLocal(displaced);
+            pushWoken(displaced);
         }
     }
 
-    /** Owner only: appends to the local queue (half of it spills to the global queue when full) and signals idle carriers. */
-    void pushLocal(Runnable task) {
-        if (!queue.offer(task)) {
-            Runnable[] half = queue.drainHalf();
-            if (half != null) {
-                scheduler.injectBatch(half);
-            }
-            if (!queue.offer(task)) {
-                scheduler.inject(task);
-                return;
-            }
+    /** Owner only: appends to the woken queue; idle carriers are signalled only if some of it spilled to the global queue. */
+    void pushWoken(Runnable task) {
+        if (!offerOrSpill(woken, task)) {
+            scheduler.signalWork();
         }
+    }
+
+    /** Owner only: appends a new or yielding task to the local queue and signals idle carriers. */
+    void pushLocal(Runnable task) {
+        offerOrSpill(queue, task);
         scheduler.signalWork();
+    }
+
+    /**
+     * Owner only: appends to {@code q}; if it is full, its older half goes to the global queue
+     * first. Returns false if anything went to the global queue.
+     */
+    private boolean offerOrSpill(RunQueue q, Runnable task) {
+        if (q.offer(task)) {
+            return true;
+        }
+        Runnable[] half = q.drainHalf();
+        if (half != null) {
+            scheduler.injectBatch(half);
+        }
+        if (!q.offer(task)) {
+            scheduler.inject(task);
+        }
+        return false;
+    }
+
+    /** Thief: moves half of the woken queue into {@code dst} if it is open or this carrier is stuck; returns one task to run. */
+    Runnable stealWoken(RunQueue dst) {
+        return wokenOpen || longRunning ? woken.stealInto(dst) : null;
     }
 
     /** Thief: takes the run-next task of a carrier that has been running one task for a while. */
@@ -248,36 +324,79 @@ final class Carrier extends Thread {
         return next == null ? 0 : now - sysmonNextSinceNanos;
     }
 
-    /** Monitor: how long the local queue's head has not moved while it held tasks (0 if empty). */
+    /** Monitor: how long neither local queue's head has moved while they held tasks (0 if both are empty). */
     long queueUnmovedFor(long now) {
-        int head = queue.headIndex();
-        if (head != sysmonSeenHead) {
-            sysmonSeenHead = head;
+        int heads = queue.headIndex() + woken.headIndex();
+        if (heads != sysmonSeenHead) {
+            sysmonSeenHead = heads;
             sysmonHeadSinceNanos = now;
         }
-        return queue.isEmpty() ? 0 : now - sysmonHeadSinceNanos;
+        return queue.isEmpty() && woken.isEmpty() ? 0 : now - sysmonHeadSinceNanos;
+    }
+
+    /**
+     * Monitor, once a tick: opens the woken queue to thieves if a task queued before the
+     * previous look is still in it, unless this carrier is stuck in one task (then the task is
+     * asked to give way first, see {@link Sysmon}). True if it opened it now (the caller
+     * signals idle carriers).
+     */
+    boolean openStaleWoken(boolean stuck) {
+        int head = woken.headIndex();
+        int mark = sysmonWokenMark;
+        sysmonWokenMark = woken.tailIndex();
+        if (!stuck && head - mark < 0 && !wokenOpen) {
+            wokenOpen = true;
+            return true;
+        }
+        return false;
     }
 
     boolean hasLocalWork() {
-        return runNext != null || !queue.isEmpty();
+        return runNext != null || !queue.isEmpty() || !woken.isEmpty();
     }
 
-    /** Monitor: asks the running coroutine to yield at its next checkpoint. */
+    /** What a thief may take now: read by a carrier after it registered as idle. */
+    boolean hasStealableWork() {
+        return !queue.isEmpty()
+                || ((wokenOpen || longRunning) && !woken.isEmpty())
+                || (longRunning && runNext != null);
+    }
+
+    /** Tasks queued in both local queues. */
+    int queued() {
+        return queue.size() + woken.size();
+    }
+
+    /** Monitor: asks the running coroutine to yield to the global queue at its next checkpoint (replaces a request to give way). */
     boolean markForPreemption() {
-        if (PREEMPT_MARK.compareAndSet(this, 0, 1)) {
+        if (PREEMPT_MARK.compareAndSet(this, 0, PREEMPT)) {
+            PREEMPT_MARKS.getAndAdd(1);
+            return true;
+        }
+        return PREEMPT_MARK.compareAndSet(this, GIVE_WAY, PREEMPT);
+    }
+
+    /** Monitor: asks the running coroutine to yield to the back of the woken queue at its next checkpoint, if nothing else was asked. */
+    boolean askToGiveWay() {
+        if (PREEMPT_MARK.compareAndSet(this, 0, GIVE_WAY)) {
             PREEMPT_MARKS.getAndAdd(1);
             return true;
         }
         return false;
     }
 
-    /** Clears this carrier's preemption mark; true if it was set. */
-    boolean clearPreemptMark() {
-        if (PREEMPT_MARK.compareAndSet(this, 1, 0)) {
-            PREEMPT_MARKS.getAndAdd(-1);
-            return true;
+    /** Clears this carrier's preemption mark; returns what it was ({@link #PREEMPT}, {@link #GIVE_WAY} or 0). */
+    int clearPreemptMark() {
+        for (;;) {
+            int mark = preemptMark;
+            if (mark == 0) {
+                return 0;
+            }
+            if (PREEMPT_MARK.compareAndSet(this, mark, 0)) {
+                PREEMPT_MARKS.getAndAdd(-1);
+                return mark;
+            }
         }
-        return false;
     }
 
     String stateName() {

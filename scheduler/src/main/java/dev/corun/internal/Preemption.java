@@ -1,40 +1,47 @@
 package dev.corun.internal;
 
 /**
- * Yield points of the preemptive scheduler. The fast path is one volatile read of a counter
- * that is zero unless the monitor has marked some carrier; only then does the caller look
- * up its carrier and, if that carrier is the marked one, yield to the global queue.
+ * Yield points: {@code Co.checkpoint()}, the suspend {@code checkpoint()} and every channel
+ * push, pop, send and receive. The fast path is one volatile read of a counter that is zero
+ * unless the monitor has marked some carrier; only then does the caller look up its carrier
+ * and, if that carrier is the marked one, yield: to the global queue when the preemptive
+ * scheduler's time slice ran out ({@link Carrier#PREEMPT}), to the back of its carrier's woken
+ * queue when coroutines it woke have waited behind it for a tick ({@link Carrier#GIVE_WAY}).
  */
 public final class Preemption {
     private Preemption() {}
 
-    /** {@code Co.checkpoint()} from a Java coroutine: yields if this coroutine's carrier was marked. */
+    /** A yield point of a Java coroutine: yields if this coroutine's carrier was marked. */
     public static void checkpoint() {
         if (Carrier.preemptMarks != 0 && Thread.currentThread().isVirtual()) {
             Carrier c = Scheduler.anyCurrentCarrier();
             if (c != null && takeMark(c)) {
                 Thread.yield();
-                if (c.yieldToGlobal && Scheduler.anyCurrentCarrier() == c) {
-                    c.yieldToGlobal = false; // the yield did not happen (pinned): nothing consumed the request
+                if (Scheduler.anyCurrentCarrier() == c) {
+                    // Consumed by the scheduler if the yield happened; if not (pinned), nothing will.
+                    c.yieldToGlobal = false;
+                    c.yieldToWoken = false;
                 }
             }
         }
     }
 
     /**
-     * For Kotlin's suspend {@code checkpoint()}, on a carrier thread: true if the running
-     * coroutine was marked; the caller then calls kotlinx {@code yield()}, which the scheduler
-     * sends to the global queue.
+     * For Kotlin's yield points, on a carrier thread: true if the running coroutine was marked;
+     * the caller then calls kotlinx {@code yield()}, which the scheduler sends where the mark
+     * said.
      */
     public static boolean takeMarkOnCarrier() {
         return Carrier.preemptMarks != 0 && Thread.currentThread() instanceof Carrier c && takeMark(c);
     }
 
     private static boolean takeMark(Carrier c) {
-        if (c.clearPreemptMark()) {
+        int mark = c.clearPreemptMark();
+        if (mark == Carrier.PREEMPT) {
             c.yieldToGlobal = true;
-            return true;
+        } else if (mark == Carrier.GIVE_WAY) {
+            c.yieldToWoken = true;
         }
-        return false;
+        return mark != 0;
     }
 }

@@ -24,7 +24,9 @@ import kotlinx.coroutines.CoroutineDispatcher;
  *   <li>From outside the carriers (timers, the JDK's I/O poller, plain threads): the global
  *       injection queue, then one idle carrier is woken.</li>
  *   <li>From code running on a carrier: a woken coroutine goes to that carrier's run-next
- *       slot (no wake-up of other carriers: the waker is usually about to park); a new
+ *       slot (no wake-up of other carriers: the waker is usually about to park), and the one it
+ *       displaces to the carrier's woken queue, which thieves may take from only once the
+ *       monitor has opened it (see {@link Carrier}); a new
  *       coroutine or a yielding one goes to the back of the local queue, and an idle carrier is
  *       woken to steal if there is one; a preempted one goes to the global queue. A Java
  *       coroutine that spawns while its carrier's queue is half full yields after the spawn
@@ -37,7 +39,9 @@ import kotlinx.coroutines.CoroutineDispatcher;
  * <h2>Idle carriers and lost wake-ups</h2>
  * A submitter publishes its task, then (after a full fence) reads the spinning and idle
  * counts; a carrier going idle increments the idle count (a full fence), then looks at every
- * queue once more before parking. One of the two always sees the other.
+ * queue once more before parking. One of the two always sees the other. A woken queue's task
+ * becomes stealable without a submit, when the monitor opens the queue: the monitor then
+ * signals as a submitter would.
  *
  * <h2>Stuck carriers</h2>
  * The monitor ({@link Sysmon}) watches each carrier's task counter. A carrier that keeps one
@@ -106,6 +110,9 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
                 c.yieldToGlobal = false;
                 preemptions.incrementAndGet();
                 inject(task);
+            } else if (c.yieldToWoken) {
+                c.yieldToWoken = false;
+                c.pushWoken(task);
             } else {
                 c.pushLocal(task);
             }
@@ -125,7 +132,7 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
         }
     }
 
-    /** Kotlin's {@code yield()}: the back of the local queue, or the global queue when preempted. */
+    /** Kotlin's {@code yield()}: the back of the local queue, the global queue when preempted, the woken queue when giving way. */
     @Override
     public void dispatchYield(CoroutineContext context, Runnable block) {
         Carrier c = currentCarrier();
@@ -135,6 +142,9 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
             c.yieldToGlobal = false;
             preemptions.incrementAndGet();
             inject(block);
+        } else if (c.yieldToWoken) {
+            c.yieldToWoken = false;
+            c.pushWoken(block);
         } else {
             c.pushLocal(block);
         }
@@ -269,7 +279,7 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
         return global.peek();
     }
 
-    /** Global queue, then half of another carrier's queue (or the run-next task of a stuck one). */
+    /** Global queue, then half of another carrier's queue (its woken queue if open, the run-next task of a stuck one). */
     Runnable findWork(Carrier thief) {
         Runnable task = global.poll();
         return task != null ? task : steal(thief);
@@ -289,6 +299,9 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
             }
             Runnable task = victim.queue.stealInto(thief.queue);
             if (task == null) {
+                task = victim.stealWoken(thief.queue);
+            }
+            if (task == null) {
                 task = victim.stealRunNext();
             }
             if (task != null) {
@@ -305,7 +318,7 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
             return true;
         }
         for (Carrier c : carriers) {
-            if (!c.queue.isEmpty() || (c.longRunning && c.runNext != null)) {
+            if (c.hasStealableWork()) {
                 return true;
             }
         }
@@ -402,6 +415,9 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
         while ((task = c.queue.poll()) != null) {
             inject(task);
         }
+        while ((task = c.woken.poll()) != null) {
+            inject(task);
+        }
         Runnable next = c.runNext;
         if (next != null) {
             c.runNext = null;
@@ -452,7 +468,7 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
     List<CoStats.Carrier> carrierStats() {
         List<CoStats.Carrier> out = new ArrayList<>();
         for (Carrier c : carriers) {
-            out.add(new CoStats.Carrier(c.getName(), c.stateName(), c.temporary, c.tasksRun(), c.steals(), c.queue.size()));
+            out.add(new CoStats.Carrier(c.getName(), c.stateName(), c.temporary, c.tasksRun(), c.steals(), c.queued()));
         }
         return List.copyOf(out);
     }

@@ -9,8 +9,14 @@ import java.util.concurrent.locks.LockSupport;
  * are idle) it looks at each carrier's task counter; a counter that has not moved means the
  * carrier is still in the task it had at the last look. From how long that has been, it:
  * <ul>
- *   <li>opens the carrier's run-next slot to thieves and wakes an idle carrier if the stuck
- *       one has queued work (after one tick);</li>
+ *   <li>opens a carrier's woken queue to thieves, and wakes an idle carrier, when a task queued
+ *       there before the previous look still waits while the carrier moves from task to task
+ *       (see {@link Carrier});</li>
+ *   <li>asks the coroutine of a carrier stuck in it while work of the carrier's own waits to
+ *       give way at its next yield point (a channel operation, a checkpoint): it goes to the
+ *       back of the woken queue, and what it woke runs on this carrier, in this core's cache;</li>
+ *   <li>if the carrier is still in that task a tick later, opens its run-next slot and woken
+ *       queue to thieves (the task may never reach a yield point) and wakes an idle carrier;</li>
  *   <li>marks the carrier for preemption, when the preemptive scheduler is on (after the time
  *       slice): the coroutine yields to the global queue at its next checkpoint;</li>
  *   <li>starts a temporary carrier when carriers are stuck past {@code compensateAfter}, work
@@ -31,6 +37,12 @@ import java.util.concurrent.locks.LockSupport;
 final class Sysmon extends Thread {
     private static final long BUSY_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long IDLE_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * How long a carrier stays in one task before thieves may take its run-next and woken
+     * tasks: two busy ticks, so the monitor's first look at it asks its coroutine to give way
+     * and only the second opens its work to the others.
+     */
+    private static final long STEAL_FROM_STUCK_AFTER_NANOS = 2 * BUSY_TICK_NANOS;
 
     private final CorunRuntime runtime;
     private final Scheduler scheduler;
@@ -79,7 +91,11 @@ final class Sysmon extends Thread {
             boolean ringStarving = c.queueUnmovedFor(now) >= starveAfter;
             int state = c.state;
             long seen = c.tasksRun();
-            if (state != Carrier.RUNNING || seen != c.sysmonSeenTasks) {
+            boolean moved = state != Carrier.RUNNING || seen != c.sysmonSeenTasks;
+            if (c.openStaleWoken(!moved)) {
+                scheduler.signalWork();
+            }
+            if (moved) {
                 c.sysmonSeenTasks = seen;
                 c.sysmonSinceNanos = now;
                 busy |= state == Carrier.RUNNING || state == Carrier.SPINNING;
@@ -87,12 +103,19 @@ final class Sysmon extends Thread {
             }
             busy = true;
             long stuckFor = now - c.sysmonSinceNanos;
-            if (stuckFor >= BUSY_TICK_NANOS && !c.longRunning) {
-                c.longRunning = true;
+            boolean hasLocalWork = c.hasLocalWork();
+            if (stuckFor >= STEAL_FROM_STUCK_AFTER_NANOS) {
+                if (!c.longRunning) {
+                    c.longRunning = true;
+                }
+            } else if (hasLocalWork) {
+                c.askToGiveWay();
             }
-            if (c.hasLocalWork()) {
+            if (hasLocalWork) {
                 starving |= runNextStarving;
                 queueStarving |= ringStarving;
+            }
+            if (c.hasStealableWork()) {
                 scheduler.signalWork();
             }
             if (stuckFor >= slice) {
