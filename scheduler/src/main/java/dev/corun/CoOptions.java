@@ -54,7 +54,9 @@ public final class CoOptions {
     /**
      * Swoole's {@code enable_preemptive_scheduler}: a coroutine that has held its carrier for
      * longer than {@link #timeSlice} is sent to the back of the global queue at its next yield
-     * point ({@link Co#checkpoint()}, a channel or timer operation).
+     * point ({@link Co#checkpoint()}, a channel push, pop, send or receive, or any wait). Off,
+     * a coroutine still gives way at its yield points to coroutines waiting on its own carrier
+     * (see {@link Co#checkpoint()}), but is never moved off it.
      */
     public CoOptions preemptiveScheduler(boolean on) {
         this.preemptiveScheduler = on;

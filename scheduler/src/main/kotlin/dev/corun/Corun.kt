@@ -115,9 +115,16 @@ public suspend fun coSleep(duration: java.time.Duration): Unit = coSleep(duratio
 public suspend fun coYield(): Unit = yield()
 
 /**
- * A yield point for the preemptive scheduler: call it in long CPU loops. When the preemptive
- * scheduler is on and this coroutine has held its carrier past the time slice, it goes to the
- * back of the global queue; otherwise it costs a few nanoseconds and does not suspend.
+ * A yield point: call it in long CPU loops. When the preemptive scheduler is on and this
+ * coroutine has held its carrier past the time slice, it goes to the back of the global queue.
+ * Whatever that option, when it has held its carrier for a monitor tick (1 ms) while coroutines
+ * queued on that carrier wait, it gives way to them (the back of its carrier's hot queue, same
+ * carrier). Otherwise it costs a few nanoseconds and does not suspend. Every channel `send` and
+ * `receive` is a yield point too.
+ *
+ * ```
+ * go { for (i in 0 until 1_000_000_000L) { work(i); checkpoint() } }
+ * ```
  */
 public suspend fun checkpoint() {
     if (Preemption.takeMarkOnCarrier()) yield()

@@ -164,12 +164,16 @@ class MonitorTest {
     }
 
     /**
-     * The same spinners with preemption off, and the third coroutine started on a spinner's
-     * carrier: the monitor sees that carrier's own work wait behind the spinner and asks it to
-     * give way, and at its next checkpoint it goes behind that work on the same carrier.
+     * The same spinners with preemption off, and the third coroutine started by one of them,
+     * so it waits on that spinner's carrier: the monitor sees that carrier's own work wait
+     * behind the spinner and asks it to give way, and at its next checkpoint it goes behind
+     * that work on the same carrier. Temporary carriers left by earlier tests are let go first:
+     * one retiring between two tasks would hand its queued work to the global queue, which
+     * only preemption or compensation (both off here) would then reach.
      */
     @Test
-    void checkpointGivesWayToTheCarriersOwnWaitingWorkWhenPreemptionIsOff() {
+    void checkpointGivesWayToTheCarriersOwnWaitingWorkWhenPreemptionIsOff() throws InterruptedException {
+        awaitNoTemporaryCarriers();
         Co.set(new CoOptions().preemptiveScheduler(false).maxExtraCarriers(0));
         long before = Co.stats().preemptions();
         AtomicBoolean stop = new AtomicBoolean();
@@ -177,18 +181,30 @@ class MonitorTest {
             int carriers = Co.options().carriers();
             CountDownLatch spinning = new CountDownLatch(carriers);
             for (int i = 0; i < carriers; i++) {
+                boolean starter = i == 0;
                 Co.go(() -> {
                     spinning.countDown();
+                    if (starter) {
+                        spinning.await();
+                        Co.go(() -> stop.set(true)); // queued on this spinner's carrier, behind it
+                    }
                     while (!stop.get()) {
                         Co.checkpoint();
                     }
                 });
             }
-            spinning.await();
-            Co.go(() -> stop.set(true)); // queued on the carrier main runs on, behind its spinner
         });
         assertTrue(stop.get());
         assertEquals(before, Co.stats().preemptions(), "giving way is not a preemption");
+    }
+
+    /** Waits (at most 30 s) until the temporary carriers of earlier tests have retired; they do after 500 ms idle. */
+    static void awaitNoTemporaryCarriers() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (Co.stats().carriers().stream().anyMatch(c -> c.temporary() && !c.state().equals("RETIRED"))) {
+            assertTrue(System.nanoTime() < deadline, "temporary carriers did not retire: " + Co.stats().carriers());
+            Thread.sleep(10);
+        }
     }
 
     @Test
@@ -239,7 +255,7 @@ class MonitorTest {
 
     /**
      * A coroutine wakes ten others and then loops without yield points. The last one woken
-     * waits in its carrier's run-next slot and the other nine in its woken queue, which thieves
+     * waits in its carrier's run-next slot and the other nine in its hot queue, which thieves
      * do not take at once; the monitor opens both once that carrier is stuck, and the other
      * carrier runs all ten while the loop goes on (it ends only when they have run).
      */
@@ -286,6 +302,37 @@ class MonitorTest {
         });
         assertFalse(gaveUp.get(), "only " + ran.get() + " of " + n + " woken coroutines ran while their waker looped");
         assertEquals(n, ran.get());
+    }
+
+    /**
+     * A loop starts one coroutine per carrier, each spinning without yield points until all of
+     * them run at once. They start in the starter's carrier's hot queue, which thieves do not
+     * take from at once; once the first holds that carrier, the monitor opens it and the other
+     * carriers take the rest (compensation off, so nothing else could run them).
+     */
+    @Test
+    void coroutinesStartedByALoopSpreadOverTheCarriers() {
+        int carriers = Co.options().carriers();
+        assumeTrue(carriers >= 2, "needs a second carrier");
+        Co.set(new CoOptions().preemptiveScheduler(false).maxExtraCarriers(0));
+        AtomicLong running = new AtomicLong();
+        AtomicBoolean gaveUp = new AtomicBoolean();
+        Co.run(() -> {
+            for (int i = 0; i < carriers; i++) {
+                Co.go(() -> {
+                    running.incrementAndGet();
+                    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    while (running.get() < carriers) {
+                        if (System.nanoTime() > deadline) {
+                            gaveUp.set(true);
+                            return;
+                        }
+                        Thread.onSpinWait();
+                    }
+                });
+            }
+        });
+        assertFalse(gaveUp.get(), "only " + running.get() + " of " + carriers + " ran at once");
     }
 
     /**

@@ -45,7 +45,10 @@ class PreemptionSpec : FunSpec({
     defaultTestConfig = BOUNDED_SPEC_CONFIG
 
     test("Kotlin CPU spinners calling checkpoint() on every carrier (2 here) do not keep a third coroutine from running") {
-        // preemption off: they give way to it at checkpoint(), which stays on their carrier
+        // preemption off: they give way to it at checkpoint(), which stays on their carrier. A
+        // temporary carrier left by an earlier test could retire between two tasks and hand the
+        // third to the global queue, which only preemption would reach: let them go first.
+        MonitorTest.awaitNoTemporaryCarriers()
         thirdCoroutineRunsBesideSpinners(preemptive = false) shouldBe 0L
     }
 

@@ -14,27 +14,28 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>its run-next slot, a LIFO slot holding the coroutine most recently woken by the code
  *       this carrier runs, so a ping-pong pair stays on one carrier and in cache; at most
  *       {@value #LIFO_CAP} times in a row while other work waits (Tokio's cap), after which the
- *       slot's task goes to the back of the woken queue;</li>
- *   <li>its two local {@link RunQueue}s, taking turns: {@code queue}, new and yielding tasks, and
- *       {@code woken}, woken tasks the run-next slot displaced;</li>
+ *       slot's task goes to the back of the hot queue;</li>
+ *   <li>its two local {@link RunQueue}s, taking turns: {@code hot}, the tasks the code on
+ *       this carrier made runnable (coroutines it started, woken ones the run-next slot
+ *       displaced, coroutines giving way), and {@code queue}, yielding tasks;</li>
  *   <li>the global queue, then half of another carrier's queues.</li>
  * </ol>
  * With nothing found it spins briefly (at most half the carriers spin at once) and then parks.
  *
- * <h2>Woken tasks stay where they were woken, for a while</h2>
- * Thieves take from {@code queue} at once, so new work spreads over the carriers. They take
- * from {@code woken} only once the monitor has opened it, because a task queued there before
- * its previous look (a tick, 1 ms) is still waiting, or because this carrier is stuck in one
- * task ({@code longRunning}); it stays open until its owner finds it empty. A woken task was
- * woken by the code this carrier runs (a channel's consumer waking senders, say), so the data
- * it will touch is in this core's cache, and the waker usually goes on touching the same
- * lines. Stolen at once, as Go and Tokio do, each such task moves those lines to the other
- * core and back: in a 1000-producer fan-in on two free cores that made an element cost
- * 180-250 ns against 25-35 ns on one carrier (BENCHMARKS.md section 13). Waiting a tick keeps
- * that work on one core while its owner keeps up, and still spreads a backlog that lasts
- * (producers that compute between sends), a tick late. This is Linux's cache-hot rule
- * ({@code sched_migration_cost}) with the monitor's tick as the clock, so no task pays for a
- * clock read.
+ * <h2>Work made on a carrier stays there, for a while</h2>
+ * Thieves take from {@code queue} at once. They take from {@code hot} only once the monitor
+ * has opened it, because a task queued there before its previous look (a tick, 1 ms) is still
+ * waiting, or because this carrier is stuck in one task ({@code longRunning}); it stays open
+ * until its owner finds it empty. Pushing to {@code hot} wakes no idle carrier. A task in it
+ * was made runnable by the code this carrier runs (a channel's consumer waking senders, a
+ * loop starting producers), so the data it will touch is in this core's cache, and its maker
+ * usually goes on touching the same lines. Stolen at once, as Go and Tokio do, each such task
+ * moves those lines to the other core and back: in a 1000-producer fan-in on two free cores
+ * that made an element cost 180-250 ns against 25-35 ns on one carrier (BENCHMARKS.md section
+ * 13). Waiting a tick keeps that work on one core while its owner keeps up, and still spreads
+ * a backlog that lasts (producers that compute between sends, a loop starting CPU-bound
+ * coroutines), a tick late. This is Linux's cache-hot rule ({@code sched_migration_cost}) with
+ * the monitor's tick as the clock, so no task pays for a clock read.
  *
  * <p>Field ownership: fields without {@code volatile} are written only by this thread.
  * {@code state}, {@code runNext}, {@code preemptMark} and {@code longRunning} are shared with
@@ -49,12 +50,12 @@ final class Carrier extends Thread {
 
     /** {@code preemptMark}: the running coroutine should yield to the global queue (time slice). */
     static final int PREEMPT = 1;
-    /** {@code preemptMark}: the running coroutine should yield to the back of the woken queue. */
+    /** {@code preemptMark}: the running coroutine should yield to the back of the hot queue. */
     static final int GIVE_WAY = 2;
 
     private static final int LIFO_CAP = 3;
-    /** Slots of the woken queue: a fan-in's parked senders, one per producer, fit in it; beyond it, half spills to the global queue. */
-    private static final int WOKEN_CAPACITY = 1024;
+    /** Slots of the hot queue: a thousand started or woken producers fit in it; beyond it, half spills to the global queue. */
+    private static final int HOT_CAPACITY = 1024;
     private static final int GLOBAL_CHECK_INTERVAL = 61;
     private static final int SPIN_ROUNDS = 64;
     private static final long TEMPORARY_KEEP_ALIVE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -66,18 +67,18 @@ final class Carrier extends Thread {
     static volatile int preemptMarks;
 
     final Scheduler scheduler;
-    /** New and yielding tasks; thieves take from it at once. */
+    /** Yielding tasks; thieves take from it at once. */
     final RunQueue queue = new RunQueue();
-    /** Woken tasks the run-next slot displaced; thieves take from it once it is open (see the class comment). */
-    final RunQueue woken = new RunQueue(WOKEN_CAPACITY);
+    /** Tasks the code on this carrier made runnable; thieves take from it once it is open (see the class comment). */
+    final RunQueue hot = new RunQueue(HOT_CAPACITY);
     final boolean temporary;
 
     volatile int state = RUNNING;
     volatile Runnable runNext;
     /** Set by the monitor when this carrier has run one task for a while: its run-next slot may be stolen. */
     volatile boolean longRunning;
-    /** Set by the monitor when a task waited a whole tick in {@code woken}; cleared by the owner when it finds {@code woken} empty. */
-    volatile boolean wokenOpen;
+    /** Set by the monitor when a task waited a whole tick in {@code hot}; cleared by the owner when it finds {@code hot} empty. */
+    volatile boolean hotOpen;
     /** {@link #PREEMPT} or {@link #GIVE_WAY} when the monitor asked the running coroutine to yield at its next checkpoint, else 0. */
     volatile int preemptMark;
 
@@ -87,8 +88,8 @@ final class Carrier extends Thread {
     boolean spawning;
     /** Set by a preempted checkpoint: the yielding coroutine goes to the global queue. */
     boolean yieldToGlobal;
-    /** Set by a checkpoint that gives way: the yielding coroutine goes to the back of the woken queue. */
-    boolean yieldToWoken;
+    /** Set by a yield that gives way (a checkpoint, a spawner's throttle): the yielding coroutine goes to the back of the hot queue. */
+    boolean yieldToHot;
     /** The record of the Kotlin coroutine whose code runs on this thread now, set by its context element. */
     Object currentKotlin;
 
@@ -102,7 +103,7 @@ final class Carrier extends Thread {
     private int sysmonSeenHead = -1;
     private long sysmonHeadSinceNanos;
     private Object sysmonSeenNext;
-    private int sysmonWokenMark;
+    private int sysmonHotMark;
     private long sysmonNextSinceNanos;
 
     Carrier(Scheduler scheduler, String name, boolean temporary) {
@@ -141,26 +142,26 @@ final class Carrier extends Thread {
         }
         Runnable next = runNext;
         if (next != null) {
-            if (lifoStreak < LIFO_CAP || (queue.isEmpty() && woken.isEmpty() && !scheduler.hasGlobalWork())) {
+            if (lifoStreak < LIFO_CAP || (queue.isEmpty() && hot.isEmpty() && !scheduler.hasGlobalWork())) {
                 if (RUN_NEXT.compareAndSet(this, next, null)) {
                     lifoStreak++;
                     return next;
                 }
             } else if (RUN_NEXT.compareAndSet(this, next, null)) {
-                pushWoken(next);
+                pushHot(next);
             }
         }
         lifoStreak = 0;
         Runnable task;
         if ((tick & 1) == 0) {
-            task = pollWoken();
+            task = pollHot();
             if (task == null) {
                 task = queue.poll();
             }
         } else {
             task = queue.poll();
             if (task == null) {
-                task = pollWoken();
+                task = pollHot();
             }
         }
         if (task == null) {
@@ -172,11 +173,11 @@ final class Carrier extends Thread {
         return task;
     }
 
-    /** Owner: takes the oldest woken task; finding none closes the woken queue again. */
-    Runnable pollWoken() {
-        Runnable task = woken.poll();
-        if (task == null && wokenOpen) {
-            wokenOpen = false;
+    /** Owner: takes the oldest hot task; finding none closes the hot queue again. */
+    Runnable pollHot() {
+        Runnable task = hot.poll();
+        if (task == null && hotOpen) {
+            hotOpen = false;
         }
         return task;
     }
@@ -251,23 +252,23 @@ final class Carrier extends Thread {
 
     /**
      * Owner only: puts a woken task in the run-next slot; the task it displaces goes to the
-     * woken queue, without waking idle carriers (it is not theirs to take yet).
+     * hot queue.
      */
     void pushRunNext(Runnable task) {
         Runnable displaced = (Runnable) RUN_NEXT.getAndSet(this, task);
         if (displaced != null) {
-            pushWoken(displaced);
+            pushHot(displaced);
         }
     }
 
-    /** Owner only: appends to the woken queue; idle carriers are signalled only if some of it spilled to the global queue. */
-    void pushWoken(Runnable task) {
-        if (!offerOrSpill(woken, task)) {
+    /** Owner only: appends to the hot queue; idle carriers are signalled only if some of it spilled to the global queue (the rest is not theirs to take yet). */
+    void pushHot(Runnable task) {
+        if (!offerOrSpill(hot, task)) {
             scheduler.signalWork();
         }
     }
 
-    /** Owner only: appends a new or yielding task to the local queue and signals idle carriers. */
+    /** Owner only: appends a yielding task to the local queue and signals idle carriers. */
     void pushLocal(Runnable task) {
         offerOrSpill(queue, task);
         scheduler.signalWork();
@@ -291,9 +292,9 @@ final class Carrier extends Thread {
         return false;
     }
 
-    /** Thief: moves half of the woken queue into {@code dst} if it is open or this carrier is stuck; returns one task to run. */
-    Runnable stealWoken(RunQueue dst) {
-        return wokenOpen || longRunning ? woken.stealInto(dst) : null;
+    /** Thief: moves half of the hot queue into {@code dst} if it is open or this carrier is stuck; returns one task to run. */
+    Runnable stealHot(RunQueue dst) {
+        return hotOpen || longRunning ? hot.stealInto(dst) : null;
     }
 
     /** Thief: takes the run-next task of a carrier that has been running one task for a while. */
@@ -326,45 +327,45 @@ final class Carrier extends Thread {
 
     /** Monitor: how long neither local queue's head has moved while they held tasks (0 if both are empty). */
     long queueUnmovedFor(long now) {
-        int heads = queue.headIndex() + woken.headIndex();
+        int heads = queue.headIndex() + hot.headIndex();
         if (heads != sysmonSeenHead) {
             sysmonSeenHead = heads;
             sysmonHeadSinceNanos = now;
         }
-        return queue.isEmpty() && woken.isEmpty() ? 0 : now - sysmonHeadSinceNanos;
+        return queue.isEmpty() && hot.isEmpty() ? 0 : now - sysmonHeadSinceNanos;
     }
 
     /**
-     * Monitor, once a tick: opens the woken queue to thieves if a task queued before the
+     * Monitor, once a tick: opens the hot queue to thieves if a task queued before the
      * previous look is still in it, unless this carrier is stuck in one task (then the task is
      * asked to give way first, see {@link Sysmon}). True if it opened it now (the caller
      * signals idle carriers).
      */
-    boolean openStaleWoken(boolean stuck) {
-        int head = woken.headIndex();
-        int mark = sysmonWokenMark;
-        sysmonWokenMark = woken.tailIndex();
-        if (!stuck && head - mark < 0 && !wokenOpen) {
-            wokenOpen = true;
+    boolean openStaleHot(boolean stuck) {
+        int head = hot.headIndex();
+        int mark = sysmonHotMark;
+        sysmonHotMark = hot.tailIndex();
+        if (!stuck && head - mark < 0 && !hotOpen) {
+            hotOpen = true;
             return true;
         }
         return false;
     }
 
     boolean hasLocalWork() {
-        return runNext != null || !queue.isEmpty() || !woken.isEmpty();
+        return runNext != null || !queue.isEmpty() || !hot.isEmpty();
     }
 
     /** What a thief may take now: read by a carrier after it registered as idle. */
     boolean hasStealableWork() {
         return !queue.isEmpty()
-                || ((wokenOpen || longRunning) && !woken.isEmpty())
+                || ((hotOpen || longRunning) && !hot.isEmpty())
                 || (longRunning && runNext != null);
     }
 
     /** Tasks queued in both local queues. */
     int queued() {
-        return queue.size() + woken.size();
+        return queue.size() + hot.size();
     }
 
     /** Monitor: asks the running coroutine to yield to the global queue at its next checkpoint (replaces a request to give way). */
@@ -376,7 +377,7 @@ final class Carrier extends Thread {
         return PREEMPT_MARK.compareAndSet(this, GIVE_WAY, PREEMPT);
     }
 
-    /** Monitor: asks the running coroutine to yield to the back of the woken queue at its next checkpoint, if nothing else was asked. */
+    /** Monitor: asks the running coroutine to yield to the back of the hot queue at its next checkpoint, if nothing else was asked. */
     boolean askToGiveWay() {
         if (PREEMPT_MARK.compareAndSet(this, 0, GIVE_WAY)) {
             PREEMPT_MARKS.getAndAdd(1);

@@ -5,7 +5,7 @@ package dev.corun.internal;
  * push, pop, send and receive. The fast path is one volatile read of a counter that is zero
  * unless the monitor has marked some carrier; only then does the caller look up its carrier
  * and, if that carrier is the marked one, yield: to the global queue when the preemptive
- * scheduler's time slice ran out ({@link Carrier#PREEMPT}), to the back of its carrier's woken
+ * scheduler's time slice ran out ({@link Carrier#PREEMPT}), to the back of its carrier's hot
  * queue when coroutines it woke have waited behind it for a tick ({@link Carrier#GIVE_WAY}).
  */
 public final class Preemption {
@@ -20,7 +20,7 @@ public final class Preemption {
                 if (Scheduler.anyCurrentCarrier() == c) {
                     // Consumed by the scheduler if the yield happened; if not (pinned), nothing will.
                     c.yieldToGlobal = false;
-                    c.yieldToWoken = false;
+                    c.yieldToHot = false;
                 }
             }
         }
@@ -40,7 +40,7 @@ public final class Preemption {
         if (mark == Carrier.PREEMPT) {
             c.yieldToGlobal = true;
         } else if (mark == Carrier.GIVE_WAY) {
-            c.yieldToWoken = true;
+            c.yieldToHot = true;
         }
         return mark != 0;
     }

@@ -6,8 +6,8 @@ import java.lang.invoke.VarHandle;
 /**
  * A carrier's local run queue: a bounded ring that only its owner pushes to, and that its
  * owner takes from one at a time while other carriers steal half of it (Go's {@code runq},
- * Tokio's local queue). A carrier has two: one for new and yielding tasks ({@value #CAPACITY}
- * slots) and one for woken tasks displaced from its run-next slot (see {@link Carrier}).
+ * Tokio's local queue). A carrier has two: one for yielding tasks ({@value #CAPACITY} slots)
+ * and one for the tasks its own code made runnable, its hot queue (see {@link Carrier}).
  *
  * <p>Invariants:
  * <ul>

@@ -24,13 +24,13 @@ import kotlinx.coroutines.CoroutineDispatcher;
  *   <li>From outside the carriers (timers, the JDK's I/O poller, plain threads): the global
  *       injection queue, then one idle carrier is woken.</li>
  *   <li>From code running on a carrier: a woken coroutine goes to that carrier's run-next
- *       slot (no wake-up of other carriers: the waker is usually about to park), and the one it
- *       displaces to the carrier's woken queue, which thieves may take from only once the
- *       monitor has opened it (see {@link Carrier}); a new
- *       coroutine or a yielding one goes to the back of the local queue, and an idle carrier is
- *       woken to steal if there is one; a preempted one goes to the global queue. A Java
- *       coroutine that spawns while its carrier's queue is half full yields after the spawn
- *       (see {@link #spawn(Thread)}).</li>
+ *       slot (the waker is usually about to park), and the one it displaces to the carrier's
+ *       hot queue, as does a new coroutine; thieves take from the hot queue only once the
+ *       monitor has opened it, and pushing there wakes no idle carrier (see {@link Carrier}).
+ *       A yielding coroutine goes to the back of the local queue, and an idle carrier is woken
+ *       to steal if there is one; a preempted one goes to the global queue. A Java coroutine
+ *       that spawns while its carrier's hot queue holds {@value #SPAWN_BACKLOG} tasks yields
+ *       after the spawn (see {@link #spawn(Thread)}).</li>
  * </ul>
  * Inside a virtual thread {@link Thread#currentThread()} is the virtual thread, so the carrier
  * is found through {@link VirtualThreads#carrierOf}; a virtual thread that resubmits itself
@@ -39,7 +39,7 @@ import kotlinx.coroutines.CoroutineDispatcher;
  * <h2>Idle carriers and lost wake-ups</h2>
  * A submitter publishes its task, then (after a full fence) reads the spinning and idle
  * counts; a carrier going idle increments the idle count (a full fence), then looks at every
- * queue once more before parking. One of the two always sees the other. A woken queue's task
+ * queue once more before parking. One of the two always sees the other. A hot queue's task
  * becomes stealable without a submit, when the monitor opens the queue: the monitor then
  * signals as a submitter would.
  *
@@ -54,7 +54,7 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
     /** TRUE on a thread inside {@link #spawnHere}, until the virtual thread's first run is taken. */
     private static final ThreadLocal<Boolean> RUN_HERE = new ThreadLocal<>();
 
-    /** Queued tasks on its carrier past which a spawning Java coroutine yields (see {@link #spawn(Thread)}). */
+    /** Tasks in its carrier's hot queue past which a spawning Java coroutine yields (see {@link #spawn(Thread)}). */
     static final int SPAWN_BACKLOG = RunQueue.CAPACITY / 2;
 
     private final String name;
@@ -104,15 +104,15 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
                 inject(task);
             }
         } else if (c.spawning) {
-            c.pushLocal(task);
+            c.pushHot(task);
         } else if (task == c.currentTask) {
             if (c.yieldToGlobal) {
                 c.yieldToGlobal = false;
                 preemptions.incrementAndGet();
                 inject(task);
-            } else if (c.yieldToWoken) {
-                c.yieldToWoken = false;
-                c.pushWoken(task);
+            } else if (c.yieldToHot) {
+                c.yieldToHot = false;
+                c.pushHot(task);
             } else {
                 c.pushLocal(task);
             }
@@ -132,7 +132,7 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
         }
     }
 
-    /** Kotlin's {@code yield()}: the back of the local queue, the global queue when preempted, the woken queue when giving way. */
+    /** Kotlin's {@code yield()}: the back of the local queue, the global queue when preempted, the hot queue when giving way. */
     @Override
     public void dispatchYield(CoroutineContext context, Runnable block) {
         Carrier c = currentCarrier();
@@ -142,35 +142,36 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
             c.yieldToGlobal = false;
             preemptions.incrementAndGet();
             inject(block);
-        } else if (c.yieldToWoken) {
-            c.yieldToWoken = false;
-            c.pushWoken(block);
+        } else if (c.yieldToHot) {
+            c.yieldToHot = false;
+            c.pushHot(block);
         } else {
             c.pushLocal(block);
         }
     }
 
     /**
-     * Queues the first task of a new coroutine: the back of the local queue on a carrier (where
-     * idle carriers can steal it, not the run-next slot meant for woken coroutines), or the
-     * global queue from elsewhere. For a starter that has
-     * the task itself (a Kotlin coroutine's first run) and no start code to run.
+     * Queues the first task of a new coroutine: the back of the carrier's hot queue (not the
+     * run-next slot meant for woken coroutines; other carriers take it once the monitor opens
+     * that queue), or the global queue from elsewhere. For a starter that has the task itself
+     * (a Kotlin coroutine's first run) and no start code to run.
      */
     public void spawnTask(Runnable task) {
         Carrier c = currentCarrier();
         if (c == null) {
             inject(task);
         } else {
-            c.pushLocal(task);
+            c.pushHot(task);
         }
     }
 
     /**
      * Starts the virtual thread of a new Java coroutine; its first task goes where
      * {@link #spawnTask} puts one (the start is marked {@code spawning} for {@link #execute}). If the caller
-     * is a Java coroutine and its carrier's local queue is at least half full
-     * ({@value #SPAWN_BACKLOG} tasks), the caller then yields to the back of that queue, so the
-     * carrier runs what it spawned before it spawns more.
+     * is a Java coroutine and its carrier's hot queue holds {@value #SPAWN_BACKLOG} tasks, the
+     * caller then yields to the back of that queue, so the carrier runs what it spawned before
+     * it spawns more, and the spawner stays on this carrier with its output (a plain yield goes
+     * to the local queue, where another carrier would take the spawner away from it).
      *
      * <p>Without this a coroutine spawning in a loop outruns the carriers that run its output:
      * the overflow goes to the global queue, and hundreds of thousands of started coroutines
@@ -178,8 +179,7 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
      * GC copies them (2.2 s of pauses per 10 million spawned against 0.08 s with the yield),
      * and each runs long after its objects left the cache. The spawner was also one long task,
      * which the monitor took for a stuck carrier. Swoole's {@code go} runs the new coroutine at
-     * once; here the spawner gives way only when the carriers fall behind, so a spawner whose
-     * output is drained as fast as it is made (by the other carriers' steals) never yields. A
+     * once; here the spawner gives way only when its carrier falls behind. A
      * Kotlin spawner cannot be suspended inside {@code go { }} and is not throttled.
      */
     void spawn(Thread coroutine) {
@@ -195,8 +195,12 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
         } finally {
             c.spawning = outer;
         }
-        if (c.queue.size() >= SPAWN_BACKLOG && Thread.currentThread().isVirtual()) {
+        if (c.hot.size() >= SPAWN_BACKLOG && Thread.currentThread().isVirtual()) {
+            c.yieldToHot = true;
             Thread.yield();
+            if (currentCarrier() == c) {
+                c.yieldToHot = false; // the yield did not happen (pinned)
+            }
         }
     }
 
@@ -279,7 +283,7 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
         return global.peek();
     }
 
-    /** Global queue, then half of another carrier's queue (its woken queue if open, the run-next task of a stuck one). */
+    /** Global queue, then half of another carrier's queue (its hot queue if open, the run-next task of a stuck one). */
     Runnable findWork(Carrier thief) {
         Runnable task = global.poll();
         return task != null ? task : steal(thief);
@@ -299,7 +303,7 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
             }
             Runnable task = victim.queue.stealInto(thief.queue);
             if (task == null) {
-                task = victim.stealWoken(thief.queue);
+                task = victim.stealHot(thief.queue);
             }
             if (task == null) {
                 task = victim.stealRunNext();
@@ -415,7 +419,7 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
         while ((task = c.queue.poll()) != null) {
             inject(task);
         }
-        while ((task = c.woken.poll()) != null) {
+        while ((task = c.hot.poll()) != null) {
             inject(task);
         }
         Runnable next = c.runNext;

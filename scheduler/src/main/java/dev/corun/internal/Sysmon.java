@@ -9,13 +9,13 @@ import java.util.concurrent.locks.LockSupport;
  * are idle) it looks at each carrier's task counter; a counter that has not moved means the
  * carrier is still in the task it had at the last look. From how long that has been, it:
  * <ul>
- *   <li>opens a carrier's woken queue to thieves, and wakes an idle carrier, when a task queued
+ *   <li>opens a carrier's hot queue to thieves, and wakes an idle carrier, when a task queued
  *       there before the previous look still waits while the carrier moves from task to task
  *       (see {@link Carrier});</li>
  *   <li>asks the coroutine of a carrier stuck in it while work of the carrier's own waits to
  *       give way at its next yield point (a channel operation, a checkpoint): it goes to the
- *       back of the woken queue, and what it woke runs on this carrier, in this core's cache;</li>
- *   <li>if the carrier is still in that task a tick later, opens its run-next slot and woken
+ *       back of the hot queue, and what it woke runs on this carrier, in this core's cache;</li>
+ *   <li>if the carrier is still in that task a tick later, opens its run-next slot and hot
  *       queue to thieves (the task may never reach a yield point) and wakes an idle carrier;</li>
  *   <li>marks the carrier for preemption, when the preemptive scheduler is on (after the time
  *       slice): the coroutine yields to the global queue at its next checkpoint;</li>
@@ -38,7 +38,7 @@ final class Sysmon extends Thread {
     private static final long BUSY_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long IDLE_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /**
-     * How long a carrier stays in one task before thieves may take its run-next and woken
+     * How long a carrier stays in one task before thieves may take its run-next and hot
      * tasks: two busy ticks, so the monitor's first look at it asks its coroutine to give way
      * and only the second opens its work to the others.
      */
@@ -92,7 +92,7 @@ final class Sysmon extends Thread {
             int state = c.state;
             long seen = c.tasksRun();
             boolean moved = state != Carrier.RUNNING || seen != c.sysmonSeenTasks;
-            if (c.openStaleWoken(!moved)) {
+            if (c.openStaleHot(!moved)) {
                 scheduler.signalWork();
             }
             if (moved) {
