@@ -336,6 +336,37 @@ class MonitorTest {
     }
 
     /**
+     * Two spinners calling checkpoint() hold both carriers while a third coroutine sleeps 1 ms
+     * at a time (its wake-ups come through the global queue). Compensation starts one temporary
+     * carrier for it, and that carrier must stay while the spinners are still stuck: retiring
+     * it as soon as nothing starved for a while only starved the sleeper again, and the monitor
+     * started a new carrier every few tens of milliseconds.
+     */
+    @Test
+    void aTemporaryCarrierStaysWhileTheCarrierItReplacesIsStillStuck() throws InterruptedException {
+        awaitNoTemporaryCarriers();
+        Co.set(new CoOptions().preemptiveScheduler(false));
+        long before = Co.stats().extraCarriersStarted();
+        AtomicBoolean stop = new AtomicBoolean();
+        Co.run(() -> {
+            int carriers = Co.options().carriers();
+            for (int i = 0; i < carriers; i++) {
+                Co.go(() -> {
+                    while (!stop.get()) {
+                        Co.checkpoint();
+                    }
+                });
+            }
+            for (int i = 0; i < 1000; i++) { // a second or more: the old rule restarted one every ~250 ms
+                Co.sleep(Duration.ofMillis(1));
+            }
+            stop.set(true);
+        });
+        long started = Co.stats().extraCarriersStarted() - before;
+        assertTrue(started >= 1 && started <= 2, "temporary carriers started: " + started);
+    }
+
+    /**
      * A task that blocks its carrier thread itself, as a pinned virtual thread or a blocking
      * call inside a Kotlin coroutine does, on every carrier: compensation runs the rest.
      */

@@ -268,6 +268,18 @@ final class Carrier extends Thread {
         }
     }
 
+    /**
+     * Owner only: a coroutine giving way goes to the back of the hot queue, and the next look
+     * for work starts at the global queue. Giving way starts a new task, so it resets the
+     * monitor's count of how long this carrier has been stuck; without the look, coroutines that
+     * keep giving way to each other would leave injected work (a timer's wake-up) waiting for
+     * {@value #GLOBAL_CHECK_INTERVAL} of their turns, and compensation would not see a stuck carrier.
+     */
+    void giveWay(Runnable task) {
+        tick = GLOBAL_CHECK_INTERVAL - 1;
+        pushHot(task);
+    }
+
     /** Owner only: appends a yielding task to the local queue and signals idle carriers. */
     void pushLocal(Runnable task) {
         offerOrSpill(queue, task);

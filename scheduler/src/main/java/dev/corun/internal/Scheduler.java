@@ -112,7 +112,7 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
                 inject(task);
             } else if (c.yieldToHot) {
                 c.yieldToHot = false;
-                c.pushHot(task);
+                c.giveWay(task);
             } else {
                 c.pushLocal(task);
             }
@@ -144,7 +144,7 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
             inject(block);
         } else if (c.yieldToHot) {
             c.yieldToHot = false;
-            c.pushHot(block);
+            c.giveWay(block);
         } else {
             c.pushLocal(block);
         }

@@ -28,8 +28,10 @@ import java.util.concurrent.locks.LockSupport;
  *       than the parallelism: a stuck carrier takes one carrier's worth of capacity away and one
  *       replacement gives it back; more would only oversubscribe the cores (Go hands off one P
  *       per blocked M). One per tick, at most {@code maxExtraCarriers} alive; once no work has starved for four times
- *       {@code compensateAfter}, it asks one temporary carrier per tick to retire (a busy one would
- *       otherwise never be idle long enough to leave);</li>
+ *       {@code compensateAfter} and no carrier is stuck, it asks one temporary carrier per tick to
+ *       retire (a busy one would otherwise never be idle long enough to leave; while a carrier is
+ *       still stuck, the replacement is still needed, and retiring it would starve the work it
+ *       runs again);</li>
  * </ul>
  * and it runs the deadlock check of the active runs. It reads the carriers' shared fields only,
  * never takes a lock a carrier could hold.
@@ -128,7 +130,7 @@ final class Sysmon extends Thread {
         starving |= queueStarving && stuck == carriers.length;
         if (starving) {
             lastStarvingNanos = now;
-        } else if (now - lastStarvingNanos > 4 * compensate && scheduler.temporaryAlive() > 0) {
+        } else if (stuck == 0 && now - lastStarvingNanos > 4 * compensate && scheduler.temporaryAlive() > 0) {
             scheduler.requestRetirement();
         }
         if (stuck > 0 && starving && scheduler.idleCount() == 0 && scheduler.spinningCount() == 0
