@@ -56,35 +56,53 @@ public class ChannelFanInBenchmark {
 
     @Benchmark
     public long javaCorun(CorunState corun) {
-        Channel<Integer> ch = new Channel<>(CAPACITY);
-        long[] sum = new long[1];
-        Co.run(() -> {
-            Co.go(() -> {
-                long s = 0;
-                for (int i = 0; i < TOTAL; i++) {
-                    s += ch.pop();
-                }
-                sum[0] = s;
-            });
-            for (int p = 0; p < PRODUCERS; p++) {
-                Co.go(() -> {
-                    for (int i = 0; i < PER_PRODUCER; i++) {
-                        ch.push(ONE);
-                    }
-                });
-            }
-        });
-        return check(sum[0], TOTAL);
+        return check(javaCorunFanIn(PRODUCERS, PER_PRODUCER, CAPACITY, 0), TOTAL);
     }
 
     @Benchmark
     public long javaArrayBlockingQueueDefaultVirtualThreads() throws InterruptedException {
-        ArrayBlockingQueue<Integer> q = new ArrayBlockingQueue<>(CAPACITY);
+        return check(javaQueueFanIn(PRODUCERS, PER_PRODUCER, CAPACITY, 0), TOTAL);
+    }
+
+    /** The element a producer sends: 1, after {@code work} rounds of {@link Work#one} if {@code work > 0}. */
+    private static Integer element(int work, long seed) {
+        return work == 0 ? ONE : Work.one(work, seed);
+    }
+
+    /** corun: {@code Co.go} producers {@code push} into a {@code Channel(capacity)}, one {@code Co.go} consumer pops all; returns the sum. */
+    static long javaCorunFanIn(int producers, int perProducer, int capacity, int work) {
+        Channel<Integer> ch = new Channel<>(capacity);
+        int total = producers * perProducer;
+        long[] sum = new long[1];
+        Co.run(() -> {
+            Co.go(() -> {
+                long s = 0;
+                for (int i = 0; i < total; i++) {
+                    s += ch.pop();
+                }
+                sum[0] = s;
+            });
+            for (int p = 0; p < producers; p++) {
+                long seed = p;
+                Co.go(() -> {
+                    for (int i = 0; i < perProducer; i++) {
+                        ch.push(element(work, seed + i));
+                    }
+                });
+            }
+        });
+        return sum[0];
+    }
+
+    /** JDK: the same with virtual threads on the default scheduler over an {@code ArrayBlockingQueue(capacity)}. */
+    static long javaQueueFanIn(int producers, int perProducer, int capacity, int work) throws InterruptedException {
+        ArrayBlockingQueue<Integer> q = new ArrayBlockingQueue<>(capacity);
+        int total = producers * perProducer;
         long[] sum = new long[1];
         Thread consumer = Thread.ofVirtual().start(() -> {
             try {
                 long s = 0;
-                for (int i = 0; i < TOTAL; i++) {
+                for (int i = 0; i < total; i++) {
                     s += q.take();
                 }
                 sum[0] = s;
@@ -93,11 +111,12 @@ public class ChannelFanInBenchmark {
             }
         });
         Thread.Builder.OfVirtual builder = Thread.ofVirtual();
-        for (int p = 0; p < PRODUCERS; p++) {
+        for (int p = 0; p < producers; p++) {
+            long seed = p;
             builder.start(() -> {
                 try {
-                    for (int i = 0; i < PER_PRODUCER; i++) {
-                        q.put(ONE);
+                    for (int i = 0; i < perProducer; i++) {
+                        q.put(element(work, seed + i));
                     }
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
@@ -105,6 +124,6 @@ public class ChannelFanInBenchmark {
             });
         }
         consumer.join();
-        return check(sum[0], TOTAL);
+        return sum[0];
     }
 }

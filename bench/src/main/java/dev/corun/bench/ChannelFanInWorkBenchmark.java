@@ -2,9 +2,6 @@ package dev.corun.bench;
 
 import static dev.corun.bench.ChannelPingPongBenchmark.check;
 
-import dev.corun.Co;
-import dev.corun.channels.Channel;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -56,59 +53,11 @@ public class ChannelFanInWorkBenchmark {
 
     @Benchmark
     public long javaCorun(CorunState corun) {
-        Channel<Integer> ch = new Channel<>(CAPACITY);
-        long[] sum = new long[1];
-        int rounds = work;
-        Co.run(() -> {
-            Co.go(() -> {
-                long s = 0;
-                for (int i = 0; i < TOTAL; i++) {
-                    s += ch.pop();
-                }
-                sum[0] = s;
-            });
-            for (int p = 0; p < PRODUCERS; p++) {
-                long seed = p;
-                Co.go(() -> {
-                    for (int i = 0; i < PER_PRODUCER; i++) {
-                        ch.push(Work.one(rounds, seed + i));
-                    }
-                });
-            }
-        });
-        return check(sum[0], TOTAL);
+        return check(ChannelFanInBenchmark.javaCorunFanIn(PRODUCERS, PER_PRODUCER, CAPACITY, work), TOTAL);
     }
 
     @Benchmark
     public long javaArrayBlockingQueueDefaultVirtualThreads() throws InterruptedException {
-        ArrayBlockingQueue<Integer> q = new ArrayBlockingQueue<>(CAPACITY);
-        long[] sum = new long[1];
-        int rounds = work;
-        Thread consumer = Thread.ofVirtual().start(() -> {
-            try {
-                long s = 0;
-                for (int i = 0; i < TOTAL; i++) {
-                    s += q.take();
-                }
-                sum[0] = s;
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Thread.Builder.OfVirtual builder = Thread.ofVirtual();
-        for (int p = 0; p < PRODUCERS; p++) {
-            long seed = p;
-            builder.start(() -> {
-                try {
-                    for (int i = 0; i < PER_PRODUCER; i++) {
-                        q.put(Work.one(rounds, seed + i));
-                    }
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-        }
-        consumer.join();
-        return check(sum[0], TOTAL);
+        return check(ChannelFanInBenchmark.javaQueueFanIn(PRODUCERS, PER_PRODUCER, CAPACITY, work), TOTAL);
     }
 }
