@@ -38,8 +38,8 @@ import java.util.concurrent.locks.LockSupport;
  * the monitor's tick as the clock, so no task pays for a clock read.
  *
  * <p>Field ownership: fields without {@code volatile} are written only by this thread.
- * {@code state}, {@code runNext}, {@code preemptMark} and {@code longRunning} are shared with
- * submitters, thieves and the monitor; the {@code sysmon*} fields belong to the monitor thread.
+ * {@code state}, {@code runNext}, {@code preemptMark}, {@code longRunning} and {@code hotOpen}
+ * are shared with submitters, thieves and the monitor; the {@code sysmon*} fields belong to the monitor thread.
  */
 final class Carrier extends Thread {
     static final int RUNNING = 0;
@@ -103,8 +103,8 @@ final class Carrier extends Thread {
     private int sysmonSeenHead = -1;
     private long sysmonHeadSinceNanos;
     private Object sysmonSeenNext;
-    private int sysmonHotMark;
     private long sysmonNextSinceNanos;
+    private int sysmonHotMark;
 
     Carrier(Scheduler scheduler, String name, boolean temporary) {
         super(null, null, name, 0, false);
