@@ -16,13 +16,22 @@ public final class Preemption {
         if (Carrier.preemptMarks != 0 && Thread.currentThread().isVirtual()) {
             Carrier c = Scheduler.anyCurrentCarrier();
             if (c != null && takeMark(c)) {
-                Thread.yield();
-                if (Scheduler.anyCurrentCarrier() == c) {
-                    // Consumed by the scheduler if the yield happened; if not (pinned), nothing will.
-                    c.yieldToGlobal = false;
-                    c.yieldToHot = false;
-                }
+                yieldAsFlagged(c);
             }
+        }
+    }
+
+    /**
+     * Yields the calling virtual thread, running on {@code c}, to where {@code c}'s
+     * {@code yieldTo*} flag says (the scheduler consumes the flag when it requeues the thread).
+     * If the yield did not happen (a pinned thread), the flags are cleared here, or the next
+     * task to yield on {@code c} would take them.
+     */
+    static void yieldAsFlagged(Carrier c) {
+        Thread.yield();
+        if (Scheduler.anyCurrentCarrier() == c) {
+            c.yieldToGlobal = false;
+            c.yieldToHot = false;
         }
     }
 

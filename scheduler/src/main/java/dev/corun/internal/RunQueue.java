@@ -17,12 +17,12 @@ import java.lang.invoke.VarHandle;
  *       publishes. Readers acquire {@code tail} before reading slots below it.</li>
  *   <li>{@code head} moves only by CAS: by the owner taking one task or moving half to the
  *       global queue, by a thief taking a batch. Slots are read <em>before</em> the CAS, and a
- *       slot is only overwritten by the owner when {@code tail - head} is below the capacity, so what was
- *       read before a successful CAS was still in place.</li>
+ *       slot is only overwritten by the owner when {@code tail - head} is below the capacity, so
+ *       what was read before a successful CAS was still in place.</li>
  * </ul>
  */
 final class RunQueue {
-    /** The capacity of a carrier's queue of new and yielding tasks. */
+    /** The capacity of a carrier's queue of yielding tasks. */
     static final int CAPACITY = 256;
 
     /** {@code slots.length - 1}; the length is a power of two. */
@@ -94,8 +94,9 @@ final class RunQueue {
     }
 
     /**
-     * Thief: moves half (rounded up, at most half of {@code dst}'s capacity) of this queue into {@code dst}, the thief's own queue,
-     * which must be empty, and returns one of the moved tasks to run now; null if nothing to take.
+     * Thief: moves half of this queue (rounded up, at most half of {@code dst}'s capacity) into
+     * {@code dst}, the thief's own queue, which must be empty, and returns one of the moved
+     * tasks to run now; null if nothing to take.
      */
     Runnable stealInto(RunQueue dst) {
         for (;;) {

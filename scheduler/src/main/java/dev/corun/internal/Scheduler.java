@@ -55,7 +55,7 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
     private static final ThreadLocal<Boolean> RUN_HERE = new ThreadLocal<>();
 
     /** Tasks in its carrier's hot queue past which a spawning Java coroutine yields (see {@link #spawn(Thread)}). */
-    static final int SPAWN_BACKLOG = RunQueue.CAPACITY / 2;
+    static final int SPAWN_BACKLOG = 128;
 
     private final String name;
     private final ConcurrentLinkedQueue<Runnable> global = new ConcurrentLinkedQueue<>();
@@ -106,16 +106,7 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
         } else if (c.spawning) {
             c.pushHot(task);
         } else if (task == c.currentTask) {
-            if (c.yieldToGlobal) {
-                c.yieldToGlobal = false;
-                preemptions.incrementAndGet();
-                inject(task);
-            } else if (c.yieldToHot) {
-                c.yieldToHot = false;
-                c.giveWay(task);
-            } else {
-                c.pushLocal(task);
-            }
+            requeueYielding(c, task);
         } else {
             c.pushRunNext(task);
         }
@@ -138,15 +129,26 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
         Carrier c = currentCarrier();
         if (c == null) {
             inject(block);
-        } else if (c.yieldToGlobal) {
+        } else {
+            requeueYielding(c, block);
+        }
+    }
+
+    /**
+     * A task of {@code c} that yields: to the global queue when preempted, to the back of the
+     * hot queue when giving way (as the yield point's flag says), else to the back of the local
+     * queue.
+     */
+    private void requeueYielding(Carrier c, Runnable task) {
+        if (c.yieldToGlobal) {
             c.yieldToGlobal = false;
             preemptions.incrementAndGet();
-            inject(block);
+            inject(task);
         } else if (c.yieldToHot) {
             c.yieldToHot = false;
-            c.giveWay(block);
+            c.giveWay(task);
         } else {
-            c.pushLocal(block);
+            c.pushLocal(task);
         }
     }
 
@@ -197,10 +199,7 @@ public final class Scheduler extends CoroutineDispatcher implements Executor {
         }
         if (c.hot.size() >= SPAWN_BACKLOG && Thread.currentThread().isVirtual()) {
             c.yieldToHot = true;
-            Thread.yield();
-            if (currentCarrier() == c) {
-                c.yieldToHot = false; // the yield did not happen (pinned)
-            }
+            Preemption.yieldAsFlagged(c);
         }
     }
 
