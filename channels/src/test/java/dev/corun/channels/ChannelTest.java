@@ -3,12 +3,15 @@ package dev.corun.channels;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.corun.Co;
+import dev.corun.CoOptions;
 import dev.corun.DeadlockException;
 import dev.corun.Status;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -195,5 +198,49 @@ class ChannelTest {
         consumer.start();
         Co.go(() -> ch.push(5));
         consumer.join();
+    }
+
+    /**
+     * push and pop are yield points: coroutines looping on a channel that never makes them
+     * wait (capacity 1, push then pop) hold every carrier, with preemption and compensation
+     * off, and a coroutine one of them starts still runs, because the monitor asks the looper
+     * on its carrier to give way and the next push or pop does. Temporary carriers left by
+     * earlier tests are let go first: one retiring would hand its queued work to the global
+     * queue, which only preemption or compensation would reach.
+     */
+    @Test
+    void pushAndPopGiveWayToCoroutinesWaitingOnTheirCarrier() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (Co.stats().carriers().stream().anyMatch(c -> c.temporary() && !c.state().equals("RETIRED"))) {
+            assertTrue(System.nanoTime() < deadline, "temporary carriers did not retire");
+            Thread.sleep(10);
+        }
+        CoOptions saved = Co.options();
+        Co.set(new CoOptions().preemptiveScheduler(false).maxExtraCarriers(0));
+        try {
+            AtomicBoolean stop = new AtomicBoolean();
+            Co.run(() -> {
+                int carriers = Co.options().carriers();
+                CountDownLatch looping = new CountDownLatch(carriers);
+                for (int i = 0; i < carriers; i++) {
+                    boolean starter = i == 0;
+                    Channel<Integer> own = new Channel<>(1);
+                    Co.go(() -> {
+                        looping.countDown();
+                        if (starter) {
+                            looping.await();
+                            Co.go(() -> stop.set(true)); // queued on this looper's carrier, behind it
+                        }
+                        while (!stop.get()) {
+                            own.push(1);
+                            own.pop();
+                        }
+                    });
+                }
+            });
+            assertTrue(stop.get());
+        } finally {
+            Co.set(new CoOptions().preemptiveScheduler(saved.preemptiveScheduler()).maxExtraCarriers(saved.maxExtraCarriers()));
+        }
     }
 }

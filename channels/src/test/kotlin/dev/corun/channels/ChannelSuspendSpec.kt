@@ -1,6 +1,9 @@
 package dev.corun.channels
 
 import dev.corun.BOUNDED_SPEC_CONFIG
+import dev.corun.Co
+import dev.corun.CoOptions
+import dev.corun.withOptions
 import dev.corun.Status
 import dev.corun.corunBounded
 import dev.corun.go
@@ -10,6 +13,9 @@ import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.milliseconds
+import kotlin.time.Duration.Companion.seconds
+import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicInteger
 
 /** The Kotlin suspend forms of Channel between Kotlin coroutines in `corun`. */
 class ChannelSuspendSpec : FunSpec({
@@ -34,6 +40,38 @@ class ChannelSuspendSpec : FunSpec({
             }
             got shouldBe (1..1000).toList()
         }
+    }
+
+    test("send and receive give way to coroutines waiting on their carrier, with preemption off") {
+        // Loopers on a channel that never makes them wait hold every carrier (compensation off);
+        // the coroutine one of them starts runs only if the monitor's request to give way is
+        // honoured at a send or receive. Temporary carriers of earlier tests go first: one
+        // retiring would hand its queued work to the global queue.
+        awaitCondition("temporary carriers retired", 30.seconds) {
+            Co.stats().carriers.none { it.temporary && it.state != "RETIRED" }
+        }
+        val stop = AtomicBoolean(false)
+        withOptions(CoOptions().preemptiveScheduler(false).maxExtraCarriers(0)) {
+            corunBounded(30.seconds) {
+                val carriers = Co.options().carriers()
+                val looping = AtomicInteger()
+                repeat(carriers) { i ->
+                    val own = Channel<Int>(1)
+                    go {
+                        looping.incrementAndGet()
+                        if (i == 0) {
+                            yieldUntil("every looper started") { looping.get() == carriers }
+                            go { stop.set(true) } // queued on this looper's carrier, behind it
+                        }
+                        while (!stop.get()) {
+                            own.send(1)
+                            own.receive()
+                        }
+                    }
+                }
+            }
+        }
+        stop.get() shouldBe true
     }
 
     test("rendezvous: send suspends until a receiver takes the element") {
