@@ -13,10 +13,12 @@ import java.util.concurrent.locks.LockSupport;
  *       there before the previous look still waits while the carrier moves from task to task
  *       (see {@link Carrier});</li>
  *   <li>asks the coroutine of a carrier stuck in it while work of the carrier's own waits to
- *       give way at its next yield point (a channel operation, a checkpoint): it goes to the
- *       back of the hot queue, and what it woke runs on this carrier, in this core's cache;</li>
- *   <li>if the carrier is still in that task a tick later, opens its run-next slot and hot
- *       queue to thieves (the task may never reach a yield point) and wakes an idle carrier;</li>
+ *       give way at its next yield point (a channel operation, a checkpoint), at every look: it
+ *       goes to the back of the hot queue, and what it woke runs on this carrier, in this
+ *       core's cache;</li>
+ *   <li>once the carrier has been in that task for two ticks, opens its run-next slot and hot
+ *       queue to thieves too (the task may never reach a yield point) and wakes an idle
+ *       carrier;</li>
  *   <li>marks the carrier for preemption, when the preemptive scheduler is on (after the time
  *       slice): the coroutine yields to the global queue at its next checkpoint;</li>
  *   <li>starts a temporary carrier when carriers are stuck past {@code compensateAfter}, work
@@ -41,8 +43,8 @@ final class Sysmon extends Thread {
     private static final long IDLE_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /**
      * How long a carrier stays in one task before thieves may take its run-next and hot
-     * tasks: two busy ticks, so the monitor's first look at it asks its coroutine to give way
-     * and only the second opens its work to the others.
+     * tasks: two busy ticks, so a coroutine asked to give way at the first look has a tick to
+     * do so before its work is opened to the others.
      */
     private static final long STEAL_FROM_STUCK_AFTER_NANOS = 2 * BUSY_TICK_NANOS;
 
@@ -106,14 +108,13 @@ final class Sysmon extends Thread {
             busy = true;
             long stuckFor = now - c.sysmonSinceNanos;
             boolean hasLocalWork = c.hasLocalWork();
-            if (stuckFor >= STEAL_FROM_STUCK_AFTER_NANOS) {
-                if (!c.longRunning) {
-                    c.longRunning = true;
-                }
-            } else if (hasLocalWork) {
-                c.askToGiveWay();
+            if (stuckFor >= STEAL_FROM_STUCK_AFTER_NANOS && !c.longRunning) {
+                c.longRunning = true;
             }
             if (hasLocalWork) {
+                // At every look, not only the first: a monitor running late (its thread competes
+                // for the same cores) may first see the carrier stuck past the stealing mark.
+                c.askToGiveWay();
                 starving |= runNextStarving;
                 queueStarving |= ringStarving;
             }
